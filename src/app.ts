@@ -1,0 +1,144 @@
+/**
+ * buildApp(deps): the web application. Platform plugins first (errors, security, static files, API
+ * docs), then the modules, in one explicit list. Nothing here knows which adapters are behind `deps`.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import ajvFormats from 'ajv-formats';
+import type { Deps } from './platform/deps.js';
+import { AppError } from './platform/errors.js';
+import { registerErrorHandling } from './platform/http/error-handler.js';
+import { securityPlugin } from './platform/http/security.js';
+import { ProblemSchema } from './platform/http/schemas.js';
+import './platform/http/request-context.js';
+import { createServices, type Services } from './services.js';
+import { authRoutes, createAuthGuards } from './modules/auth/index.js';
+import { createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
+import { dataRoutes } from './modules/data/index.js';
+import { dashboardRoutes } from './modules/dashboard/index.js';
+import { marketingRoutes } from './modules/marketing/index.js';
+import { opsRoutes } from './modules/ops/index.js';
+
+const projectRoot = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${path.sep}dist${path.sep}`) || here.endsWith(`${path.sep}dist${path.sep}src`) ? path.resolve(here, '../..') : path.resolve(here, '..');
+})();
+export const PUBLIC_DIR = path.join(projectRoot, 'public');
+const VERSION = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
+const SLOW_REQUEST_MS = 1000;
+/** Paths that never depend on the tenant: skip the Host lookup for them. */
+const TENANT_FREE_PREFIXES = ['/assets/', '/health', '/ready', '/favicon', '/docs', '/openapi.json'];
+
+export async function buildApp(deps: Deps, services: Services = createServices(deps)): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    disableRequestLogging: !config.accessLog,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    // Honour an upstream request id only from a proxy we trust; otherwise mint one.
+    requestIdHeader: config.trustProxy ? 'x-request-id' : false,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false }, plugins: [ajvFormats as never] },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  app.decorateRequest('site', 'root');
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('membership', null);
+  app.decorateRequest('tenantDb', null);
+  app.decorateRequest('isHtmx', false);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!REQUEST_ID_RE.test(String(request.id))) (request as { id: string }).id = crypto.randomUUID();
+    reply.header('x-request-id', request.id);
+    request.isHtmx = request.headers['hx-request'] === 'true';
+  });
+  if (!config.accessLog) {
+    // Cheap default logging: errors and slow requests only (full access logs halve throughput).
+    // The route pattern, not the URL: query strings can carry single-use tokens.
+    app.addHook('onResponse', async (request, reply) => {
+      const ms = reply.elapsedTime;
+      if (ms >= SLOW_REQUEST_MS) request.log.warn({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(ms) }, 'slow request');
+    });
+  }
+
+  // The JSON API takes JSON only: anything else is a clear 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || !(request.url.startsWith('/api/') || request.url.startsWith('/auth/'))) return;
+    const type = request.headers['content-type'] ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+      throw new AppError('unsupported_media_type', 'Unsupported content type; send application/json');
+    }
+  });
+
+  registerErrorHandling(app);
+  app.addSchema(ProblemSchema);
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await app.register(securityPlugin, { config, redis: deps.redis });
+  await app.register(fastifyStatic, { root: path.join(PUBLIC_DIR, 'assets'), prefix: '/assets/', maxAge: '1h', decorateReply: false, index: false });
+  app.get('/favicon.svg', { schema: { hide: true } }, (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(fs.createReadStream(path.join(PUBLIC_DIR, 'favicon.svg'))));
+  app.get('/favicon.ico', { schema: { hide: true } }, (_req, reply) => reply.redirect('/favicon.svg', 301));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'SaaS App API', version: VERSION, description: 'Tenant-scoped endpoints are called on the tenant host: `https://<subdomain>.<base domain>/api/...`.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'auth', description: 'Tokens' },
+        { name: 'tenants', description: 'Workspaces' },
+        { name: 'data', description: 'The sample tenant-scoped resource' },
+        { name: 'dashboard', description: 'Tenant statistics' },
+        { name: 'ops', description: 'Probes' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI needs inline styles; keep scripts to our origin.
+    transformStaticCSP: (header) => header.replace(/style-src[^;]*/, "style-src 'self' 'unsafe-inline'"),
+    uiConfig: { deepLinking: true, tryItOutEnabled: true },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // ---- Modules
+  const authGuards = createAuthGuards(services.auth, deps.cache);
+  const tenantGuards = createTenantGuards(config, services.tenants);
+  app.addHook('onRequest', async (request) => {
+    if (TENANT_FREE_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    await tenantGuards.resolveSite(request);
+  });
+  /** Pages of a tenant: on the root site they mean "pick a workspace". */
+  const requireTenantSite = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.site === 'root') {
+      reply.redirect('/workspaces', 303);
+      return reply;
+    }
+  };
+  const webGuards = [requireTenantSite, authGuards.requireWebUser, tenantGuards.requireMember];
+  const apiGuards = [authGuards.requireApiUser, tenantGuards.requireMember];
+
+  await app.register(opsRoutes, { deps, version: VERSION });
+  await app.register(marketingRoutes);
+  await app.register(authRoutes, { auth: services.auth, guards: authGuards, cache: deps.cache });
+  await app.register(sessionRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
+  await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
+  await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });
+  await app.register(dataRoutes, { data: services.data, apiGuards, webGuards });
+
+  return app;
+}

@@ -1,0 +1,68 @@
+/**
+ * Who is calling. Credentials are resolved lazily, by the guards a route declares:
+ * a bearer token on the API, the session cookie on the web. Deny by default: a route without a guard
+ * is public, and only ops and marketing pages are.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Cache } from '../../platform/cache/cache.js';
+import { unauthorized } from '../../platform/errors.js';
+import type { AuthContext } from '../../platform/http/request-context.js';
+import type { AuthService } from './auth.service.js';
+
+export const revokedSessionKey = (sessionId: string) => `revoked-session:${sessionId}`;
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+  return match ? match[1]! : '';
+}
+
+export function createAuthGuards(auth: AuthService, cache: Cache) {
+  /** Bearer token -> caller; null if absent or invalid (revoked sessions included). */
+  async function fromBearer(token: string): Promise<AuthContext | null> {
+    const claims = await auth.accessTokens.verify(token);
+    if (!claims) return null;
+    if (await cache.get(revokedSessionKey(claims.sessionId))) return null;
+    return { userId: claims.userId, email: '', name: '', isSuperAdmin: false, via: 'bearer', sessionId: claims.sessionId };
+  }
+
+  async function fromCookie(request: FastifyRequest): Promise<AuthContext | null> {
+    const session = await auth.getSession(request.headers.cookie);
+    if (!session) return null;
+    const { user } = session;
+    return { userId: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin, via: 'session', sessionId: session.sessionId };
+  }
+
+  return {
+    /** API routes: a valid bearer token, else 401 (with `WWW-Authenticate`). */
+    async requireApiUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (request.auth) return;
+      const token = bearerToken(request);
+      request.auth = token ? await fromBearer(token) : null;
+      if (!request.auth) {
+        reply.header('WWW-Authenticate', token === null ? 'Bearer' : 'Bearer error="invalid_token"');
+        throw unauthorized(token === null ? 'Authentication required: send Authorization: Bearer <token>' : 'Invalid or expired token');
+      }
+    },
+    /** Web pages: a valid session cookie, else a redirect to the login page (which comes back here). */
+    async requireWebUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (request.auth) return;
+      request.auth = await fromCookie(request);
+      if (!request.auth) {
+        const next = encodeURIComponent(request.url);
+        if (request.isHtmx) {
+          reply.header('HX-Redirect', `/login?next=${next}`).code(401).send();
+          return reply;
+        }
+        reply.redirect(`/login?next=${next}`, 303);
+        return reply;
+      }
+    },
+    /** Resolves the session if there is one, without requiring it (public pages that greet signed-in users). */
+    async optionalWebUser(request: FastifyRequest): Promise<void> {
+      if (!request.auth) request.auth = await fromCookie(request);
+    },
+  };
+}
+export type AuthGuards = ReturnType<typeof createAuthGuards>;

@@ -1,0 +1,63 @@
+/** JSON auth endpoints for API clients: token login and logout. (Browser login lives with the tenant pages.) */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { unauthorized } from '../../platform/errors.js';
+import { clientKey } from '../../platform/http/security.js';
+import { problemResponses } from '../../platform/http/schemas.js';
+import type { AuthGuards } from './auth.guards.js';
+import { revokedSessionKey } from './auth.guards.js';
+import type { AuthService } from './auth.service.js';
+import { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.js';
+import { LoginBody, TokenResponse } from './auth.schemas.js';
+import type { Cache } from '../../platform/cache/cache.js';
+
+export const INVALID_CREDENTIALS = 'Invalid email or password';
+
+export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; guards: AuthGuards; cache: Cache }) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { auth, guards, cache } = opts;
+
+  r.post(
+    '/auth/login',
+    {
+      config: { csrf: false, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange email and password for a bearer access token',
+        body: LoginBody,
+        response: { 200: TokenResponse, ...problemResponses(401, 422, 429) },
+      },
+    },
+    async (request) => {
+      const result = await auth.signIn(request.body.email, request.body.password, {
+        ip: clientKey(request),
+        userAgent: request.headers['user-agent'] ?? '',
+      });
+      // One message for a wrong password and an unknown email alike.
+      if (!result) throw unauthorized(INVALID_CREDENTIALS);
+      const { token, expiresIn } = await auth.accessTokens.issue(result.user.id, result.sessionId);
+      return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn };
+    },
+  );
+
+  r.post(
+    '/auth/logout',
+    {
+      config: { csrf: false },
+      preHandler: guards.requireApiUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke the session behind the bearer token',
+        security: [{ bearerAuth: [] }],
+        response: { 204: Type.Null(), ...problemResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      const sessionId = request.auth!.sessionId!;
+      await auth.revokeSession(sessionId);
+      await cache.set(revokedSessionKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,13 @@
+/** Identity: users, passwords, sessions, hand-off between hosts, API access tokens. */
+/** Builds the auth service (better-auth underneath). */
+export { createAuthService, type AuthService, type SessionUser, type ClientInfo, SESSION_TTL_SECONDS } from './auth.service.js';
+/** Password policy, hashing and Unicode normalisation. */
+export { checkPasswordPolicy, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './passwords.js';
+/** Canonical form of an email address. */
+export { normalizeEmail } from './users.repository.js';
+/** Lifetime of API access tokens. */
+export { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.js';
+/** Route guards: `requireApiUser` (bearer), `requireWebUser` (session cookie). */
+export { createAuthGuards, type AuthGuards } from './auth.guards.js';
+/** JSON token login/logout routes. */
+export { authRoutes } from './auth.routes.js';

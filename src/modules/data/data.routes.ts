@@ -1,0 +1,152 @@
+/**
+ * The sample resource over HTTP: a JSON API (`/api/data`, bearer token) and an htmx page (`/data`,
+ * session cookie). Handlers stay thin: guards establish who and which tenant, the service does the rest.
+ */
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { AppError } from '../../platform/errors.js';
+import { formField } from '../../platform/http/forms.js';
+import { sendFragment, sendPage } from '../../platform/http/htmx.js';
+import { PageQuery, problemResponses } from '../../platform/http/schemas.js';
+import type { DataItem, DataService } from './data.service.js';
+import { CreateDataItemBody, DataItemSchema, IdParams, UpdateDataItemBody } from './data.schemas.js';
+import { DataCreateForm, DataPage, DataRow, DataRows } from './views/data-page.js';
+
+interface Options {
+  data: DataService;
+  /** Bearer token + tenant membership, for the API. */
+  apiGuards: preHandlerAsyncHookHandler[];
+  /** Session cookie + tenant membership, for the page. */
+  webGuards: preHandlerAsyncHookHandler[];
+}
+
+const toJson = (item: DataItem) => ({
+  id: item.id,
+  name: item.name,
+  description: item.description,
+  created_by: item.createdBy,
+  created_at: item.createdAt.toISOString(),
+  updated_at: item.updatedAt.toISOString(),
+});
+
+export async function dataRoutes(app: FastifyInstance, opts: Options) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { data, apiGuards, webGuards } = opts;
+  const api = { tags: ['data'], security: [{ bearerAuth: [] }] };
+
+  // ---- JSON API
+  r.get(
+    '/api/data',
+    {
+      preHandler: apiGuards,
+      schema: {
+        ...api,
+        summary: "List the tenant's items, newest first",
+        description: 'Paginated with `page` and `per_page`; a `Link: <...>; rel="next"` header points at the next page when there is one.',
+        querystring: PageQuery,
+        response: { 200: Type.Array(DataItemSchema), ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const page = request.query.page ?? 1;
+      const perPage = request.query.per_page ?? 20;
+      const result = await data.list(request.tenantDb!, page, perPage);
+      if (result.nextPage) reply.header('link', `</api/data?page=${result.nextPage}&per_page=${perPage}>; rel="next"`);
+      return result.items.map(toJson);
+    },
+  );
+
+  r.post(
+    '/api/data',
+    {
+      preHandler: apiGuards,
+      schema: { ...api, summary: 'Create an item', body: CreateDataItemBody, response: { 201: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
+    },
+    async (request, reply) => {
+      const item = await data.create(request.tenantDb!, request.tenant!.plan, request.body, request.auth!.userId);
+      return reply.code(201).header('location', `/api/data/${item.id}`).send(toJson(item));
+    },
+  );
+
+  r.get(
+    '/api/data/:id',
+    { preHandler: apiGuards, schema: { ...api, summary: 'Get an item', params: IdParams, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404) } } },
+    async (request) => toJson(await data.get(request.tenantDb!, request.params.id)),
+  );
+
+  r.patch(
+    '/api/data/:id',
+    {
+      preHandler: apiGuards,
+      schema: { ...api, summary: 'Update an item', params: IdParams, body: UpdateDataItemBody, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
+    },
+    async (request) => toJson(await data.update(request.tenantDb!, request.params.id, request.body)),
+  );
+
+  r.put(
+    '/api/data/:id',
+    {
+      preHandler: apiGuards,
+      schema: { ...api, summary: 'Replace an item', params: IdParams, body: CreateDataItemBody, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
+    },
+    async (request) =>
+      toJson(await data.update(request.tenantDb!, request.params.id, { name: request.body.name, description: request.body.description ?? '' })),
+  );
+
+  r.delete(
+    '/api/data/:id',
+    { preHandler: apiGuards, schema: { ...api, summary: 'Delete an item', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
+    async (request, reply) => {
+      await data.remove(request.tenantDb!, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ---- Page (htmx, works without JavaScript too)
+  const pageProps = (request: import('fastify').FastifyRequest, csrfToken: string) => ({
+    csrfToken,
+    user: { name: request.auth!.name, email: request.auth!.email },
+    tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
+  });
+
+  // The first page is rendered with the page (fast first paint, works without JavaScript); the rest scroll in.
+  r.get('/data', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {
+    const initial = await data.list(request.tenantDb!, 1);
+    return sendPage(reply, DataPage({ ...pageProps(request, reply.generateCsrf()), initial }));
+  });
+
+  r.get('/data/list', { preHandler: webGuards, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const result = await data.list(request.tenantDb!, request.query.page ?? 1, request.query.per_page ?? 20);
+    return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, csrfToken: reply.generateCsrf() }));
+  });
+
+  r.post('/data', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {
+    const values = { name: formField(request.body, 'name', 1000), description: formField(request.body, 'description', 10_000) };
+    try {
+      const item = await data.create(request.tenantDb!, request.tenant!.plan, values, request.auth!.userId);
+      if (request.isHtmx) return sendFragment(reply, DataRow({ item, csrfToken: reply.generateCsrf() }), 201);
+      return reply.redirect('/data', 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (!err.fields && err.code !== 'plan_limit_reached')) throw err;
+      const createErrors = err.fields ?? { name: err.message };
+      if (request.isHtmx) {
+        // The form's errors live outside the swap target: retarget the response to the form.
+        reply.header('HX-Retarget', '#data-create-form').header('HX-Reswap', 'outerHTML');
+        return sendFragment(reply, DataCreateForm({ csrfToken: reply.generateCsrf(), errors: createErrors, values }), 422);
+      }
+      const initial = await data.list(request.tenantDb!, 1);
+      return sendPage(reply, DataPage({ ...pageProps(request, reply.generateCsrf()), createErrors, values, initial }), 422);
+    }
+  });
+
+  r.delete('/data/:id', { preHandler: webGuards, schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    await data.remove(request.tenantDb!, request.params.id);
+    return sendFragment(reply, ''); // htmx swaps the row out
+  });
+
+  r.post('/data/:id/delete', { preHandler: webGuards, schema: { hide: true, params: IdParams } }, async (request, reply) => {
+    await data.remove(request.tenantDb!, request.params.id);
+    return reply.redirect('/data', 303);
+  });
+}

@@ -1,0 +1,3 @@
+/** Public marketing pages of the root site. */
+/** Landing and pricing routes. */
+export { marketingRoutes } from './marketing.routes.js';

@@ -1,0 +1,104 @@
+/**
+ * Browser sign-in. Cookies are host-only: the root site and every tenant subdomain hold their own.
+ * Moving a signed-in user to a tenant's host goes through a single-use hand-off token.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { tenantOrigin, type AppConfig } from '../../platform/config.js';
+import { notFound } from '../../platform/errors.js';
+import { appendSetCookies, clientInfo, formField, safeNextPath } from '../../platform/http/forms.js';
+import { redirect, sendPage } from '../../platform/http/htmx.js';
+import type { AuthGuards, AuthService } from '../auth/index.js';
+import type { TenantsService } from './tenants.service.js';
+import { LoginPage, TenantChooserPage } from '../auth/views/login.js';
+
+interface Options {
+  config: AppConfig;
+  auth: AuthService;
+  guards: AuthGuards;
+  tenants: TenantsService;
+}
+
+const GENERIC_LOGIN_ERROR = 'Invalid email or password';
+
+export async function sessionRoutes(app: FastifyInstance, opts: Options) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { config, auth, guards, tenants } = opts;
+
+  const handoffUrl = async (sessionCookie: string, subdomain: string, next = '/dashboard') => {
+    const token = await auth.createHandoffToken(sessionCookie);
+    return `${tenantOrigin(config, subdomain)}/auth/handoff?token=${encodeURIComponent(token)}&next=${encodeURIComponent(next)}`;
+  };
+
+  const showLogin = (request: FastifyRequest, reply: FastifyReply, props: { email?: string; error?: string; next?: string }, status = 200) =>
+    sendPage(
+      reply,
+      LoginPage({ csrfToken: reply.generateCsrf(), ...props, ...(request.tenant ? { tenantName: request.tenant.name } : {}) }),
+      status,
+    );
+
+  r.get('/login', { schema: { hide: true } }, async (request, reply) => {
+    const next = (request.query as Record<string, unknown>).next;
+    return showLogin(request, reply, typeof next === 'string' ? { next: safeNextPath(next) } : {});
+  });
+
+  r.post('/login', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const email = formField(request.body, 'email', 320).trim();
+    const password = formField(request.body, 'password', 1024);
+    const next = safeNextPath(formField(request.body, 'next', 2000));
+    const session = email && password ? await auth.signIn(email, password, clientInfo(request)) : null;
+    if (!session) return showLogin(request, reply, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
+
+    if (request.tenant) {
+      const role = await tenants.getMembershipRole(request.tenant.id, session.user.id);
+      if (!role) {
+        await auth.signOut(session.sessionCookie);
+        return showLogin(request, reply, { email, error: `This account is not a member of ${request.tenant.name}.`, next }, 403);
+      }
+      appendSetCookies(reply, session.setCookies);
+      return redirect(request, reply, next);
+    }
+    // Root site: go straight to the only workspace, or let the user pick.
+    const memberOf = await tenants.listTenantsForUser(session.user.id);
+    if (memberOf.length === 1) return redirect(request, reply, await handoffUrl(session.sessionCookie, memberOf[0]!.subdomain, next));
+    appendSetCookies(reply, session.setCookies);
+    return redirect(request, reply, '/workspaces');
+  });
+
+  r.post('/logout', { schema: { hide: true } }, async (request, reply) => {
+    appendSetCookies(reply, await auth.signOut(request.headers.cookie));
+    return redirect(request, reply, request.site === 'tenant' ? '/login' : '/');
+  });
+
+  r.get('/auth/handoff', { schema: { hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const token = typeof query.token === 'string' ? query.token.slice(0, 200) : '';
+    const redeemed = request.site === 'tenant' && token ? await auth.redeemHandoffToken(token) : null;
+    // Expired or used link: ask to sign in here rather than fail.
+    if (!redeemed) return reply.redirect('/login', 303);
+    appendSetCookies(reply, redeemed.setCookies);
+    return reply.redirect(safeNextPath(query.next), 303);
+  });
+
+  r.get('/workspaces', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const user = request.auth!;
+    const list = await tenants.listTenantsForUser(user.userId);
+    return sendPage(
+      reply,
+      TenantChooserPage({
+        csrfToken: reply.generateCsrf(),
+        user: { name: user.name, email: user.email },
+        tenants: list.map((t) => ({ name: t.name, subdomain: t.subdomain, role: t.role, url: `/workspaces/${t.subdomain}/open` })),
+      }),
+    );
+  });
+
+  r.get('/workspaces/:subdomain/open', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const { subdomain } = request.params as { subdomain: string };
+    const list = await tenants.listTenantsForUser(request.auth!.userId);
+    const target = list.find((t) => t.subdomain === subdomain);
+    if (!target) throw notFound('Workspace');
+    const sessionCookie = (request.headers.cookie ?? '').split(/;\s*/).find((c) => c.includes('session_token=')) ?? '';
+    return reply.redirect(await handoffUrl(sessionCookie, target.subdomain), 303);
+  });
+}

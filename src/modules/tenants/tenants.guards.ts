@@ -1,0 +1,49 @@
+/**
+ * The tenant of a request comes from its Host (`acme.example.com`), and is trusted only after the
+ * caller's membership is checked. Client headers such as X-Tenant-Id are never read.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../platform/config.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import type { TenantsService } from './tenants.service.js';
+
+/** `acme` for `acme.<baseDomain>`, null for the root site (the base domain, www, or any other host). */
+export function subdomainOf(hostname: string, baseDomain: string): string | null {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === baseDomain || !host.endsWith(`.${baseDomain}`)) return null;
+  const label = host.slice(0, -(baseDomain.length + 1));
+  if (label.includes('.') || label === 'www') return null;
+  return label;
+}
+
+export function createTenantGuards(config: AppConfig, tenants: TenantsService) {
+  return {
+    /** onRequest: sets `request.site` and `request.tenant`; unknown subdomain -> 404, suspended -> 403. */
+    async resolveSite(request: FastifyRequest): Promise<void> {
+      // Fastify's hostname already honours X-Forwarded-Host only when TRUST_PROXY is set.
+      const subdomain = subdomainOf(request.hostname, config.baseDomain);
+      if (subdomain === null) {
+        request.site = 'root';
+        return;
+      }
+      request.site = 'tenant';
+      const tenant = await tenants.getTenantBySubdomain(subdomain);
+      if (!tenant) throw new AppError('not_found', 'No workspace exists at this address. Check the spelling, or create it at sign-up.');
+      request.tenant = tenant;
+    },
+
+    /** The caller must be a member of the Host's tenant; sets `request.membership` and `request.tenantDb`. */
+    async requireMember(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+      const tenant = request.tenant;
+      if (!tenant) {
+        throw notFound('Tenant (call this endpoint on your workspace host, e.g. acme.' + config.baseDomain + ')');
+      }
+      if (tenant.status === 'suspended') throw new AppError('tenant_suspended', 'Tenant suspended');
+      const role = await tenants.getMembershipRole(tenant.id, request.auth!.userId);
+      if (!role) throw forbidden('You are not a member of this workspace');
+      request.membership = { role };
+      request.tenantDb = tenants.getTenantDb(tenant.id);
+    },
+  };
+}
+export type TenantGuards = ReturnType<typeof createTenantGuards>;

@@ -1,0 +1,57 @@
+/** All SQL for the tenant directory and memberships. */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx, TenantDb } from '../../platform/db/database.js';
+import { memberships, tenants } from './tenants.tables.js';
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type MembershipRow = typeof memberships.$inferSelect;
+
+export function createTenantsRepository(db: Db) {
+  return {
+    async findBySubdomain(subdomain: string): Promise<TenantRow | null> {
+      const [row] = await db.select().from(tenants).where(eq(tenants.subdomain, subdomain)).limit(1);
+      return row ?? null;
+    },
+    async findById(id: string): Promise<TenantRow | null> {
+      const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+      return row ?? null;
+    },
+    async subdomainTaken(subdomain: string): Promise<boolean> {
+      const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.subdomain, subdomain)).limit(1);
+      return Boolean(row);
+    },
+    /** Inserts the tenant and its owner's membership; `tx` must have `app.tenant_id` set to `tenant.id`. */
+    async insertWithOwner(tx: Tx, tenant: { id: string; name: string; subdomain: string; plan: string }, ownerId: string): Promise<TenantRow> {
+      const [row] = await tx.insert(tenants).values(tenant).returning();
+      await tx.insert(memberships).values({ tenantId: tenant.id, userId: ownerId, role: 'owner' });
+      return row!;
+    },
+    /** The caller's membership in the scoped tenant (RLS admits only that tenant's rows). */
+    async findMembership(tx: TenantDb, userId: string): Promise<MembershipRow | null> {
+      const [row] = await tx
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.tenantId, tx.tenantId), eq(memberships.userId, userId)))
+        .limit(1);
+      return row ?? null;
+    },
+    async countMembers(tx: TenantDb): Promise<number> {
+      const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.tenantId, tx.tenantId));
+      return row?.n ?? 0;
+    },
+    /** Tenants the user belongs to; `tx` must have `app.user_id` set (the policy admits one's own memberships). */
+    async listForUser(tx: Tx, userId: string): Promise<(TenantRow & { role: string })[]> {
+      const rows = await tx
+        .select({ tenant: tenants, role: memberships.role })
+        .from(memberships)
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+        .where(eq(memberships.userId, userId))
+        .orderBy(asc(tenants.name));
+      return rows.map((r) => ({ ...r.tenant, role: r.role }));
+    },
+    async list(limit: number): Promise<TenantRow[]> {
+      return db.select().from(tenants).orderBy(asc(tenants.createdAt)).limit(limit);
+    },
+  };
+}
+export type TenantsRepository = ReturnType<typeof createTenantsRepository>;

@@ -1,0 +1,109 @@
+/** Sign-up (page + form) and the tenants API. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { tenantOrigin, type AppConfig } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import { clientInfo, formField } from '../../platform/http/forms.js';
+import { sendFragment, sendPage } from '../../platform/http/htmx.js';
+import { problemResponses } from '../../platform/http/schemas.js';
+import type { AuthGuards, AuthService } from '../auth/index.js';
+import type { TenantsService, Tenant } from './tenants.service.js';
+import { CreateTenantBody, TenantSchema } from './tenants.schemas.js';
+import { SignupForm, SignupPage, SignupSuccess, SignupSuccessPage, type SignupErrors, type SignupValues } from './views/signup.js';
+
+interface Options {
+  config: AppConfig;
+  auth: AuthService;
+  guards: AuthGuards;
+  tenants: TenantsService;
+}
+
+export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { config, auth, guards, tenants } = opts;
+  const toJson = (t: Tenant & { role?: string }) => ({
+    id: t.id,
+    name: t.name,
+    subdomain: t.subdomain,
+    plan: t.plan,
+    status: t.status,
+    url: tenantOrigin(config, t.subdomain),
+    ...(t.role ? { role: t.role } : {}),
+  });
+
+  // ---- Sign-up page: creates the tenant and its owner, then hands the new session to the tenant's host.
+  r.get('/signup', { schema: { hide: true } }, async (request, reply) => {
+    if (request.site === 'tenant') return reply.redirect(`${config.publicUrl.origin}/signup`, 303);
+    const plan = typeof (request.query as Record<string, unknown>).plan === 'string' ? String((request.query as Record<string, string>).plan) : undefined;
+    return sendPage(reply, SignupPage({ csrfToken: reply.generateCsrf(), baseDomain: config.baseDomain, ...(plan ? { plan } : {}) }));
+  });
+
+  r.post(
+    '/signup',
+    { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '10 minutes' } } },
+    async (request, reply) => {
+      const values: SignupValues = {
+        companyName: formField(request.body, 'company_name', 200).trim(),
+        subdomain: formField(request.body, 'subdomain', 100).trim().toLowerCase(),
+        email: formField(request.body, 'email', 320).trim(),
+        password: formField(request.body, 'password', 1024),
+      };
+      const plan = formField(request.body, 'plan', 32).trim() || undefined;
+      const csrfToken = reply.generateCsrf();
+      const showErrors = (errors: SignupErrors) => {
+        const props = { csrfToken, baseDomain: config.baseDomain, values: { ...values, password: '' }, errors, ...(plan ? { plan } : {}) };
+        return request.isHtmx ? sendFragment(reply, SignupForm(props), 422) : sendPage(reply, SignupPage(props), 422);
+      };
+      let created: { tenant: Tenant; userId: string };
+      try {
+        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}) });
+      } catch (err) {
+        if (err instanceof AppError && err.fields) return showErrors(err.fields as SignupErrors);
+        throw err;
+      }
+      const session = await auth.signIn(values.email, values.password, clientInfo(request));
+      if (!session) throw new Error('sign-in right after sign-up failed');
+      const token = await auth.createHandoffToken(session.sessionCookie);
+      const dashboardUrl = `${tenantOrigin(config, created.tenant.subdomain)}/auth/handoff?token=${encodeURIComponent(token)}`;
+      request.log.info({ tenantId: created.tenant.id, userId: created.userId }, 'tenant signed up');
+      const success = { tenantName: created.tenant.name, dashboardUrl };
+      return request.isHtmx ? sendFragment(reply, SignupSuccess(success), 201) : sendPage(reply, SignupSuccessPage({ ...success, csrfToken }), 201);
+    },
+  );
+
+  // ---- API
+  r.post(
+    '/api/tenants',
+    {
+      preHandler: guards.requireApiUser,
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a tenant owned by the caller',
+        security: [{ bearerAuth: [] }],
+        body: CreateTenantBody,
+        response: { 201: TenantSchema, ...problemResponses(401, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = await auth.users.findById(request.auth!.userId);
+      if (!user) throw new AppError('unauthorized', 'Invalid or expired token');
+      const tenant = await tenants.createTenant({ ...request.body, ownerEmail: user.email });
+      return reply.code(201).send(toJson({ ...tenant, role: 'owner' }));
+    },
+  );
+
+  r.get(
+    '/api/tenants',
+    {
+      preHandler: guards.requireApiUser,
+      schema: {
+        tags: ['tenants'],
+        summary: "List the caller's tenants",
+        security: [{ bearerAuth: [] }],
+        response: { 200: Type.Array(TenantSchema), ...problemResponses(401) },
+      },
+    },
+    async (request) => (await tenants.listTenantsForUser(request.auth!.userId)).map(toJson),
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Tenants (the seed's TenantManager): self-service sign-up, creation by an operator, lookup by
+ * subdomain, memberships, and the tenant-scoped database handle.
+ */
+import crypto from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database.js';
+import type { Deps } from '../../platform/deps.js';
+import { notFound, validationFailed } from '../../platform/errors.js';
+import { uniqueViolation } from '../../platform/db/errors.js';
+import type { TenantScope } from '../../platform/http/request-context.js';
+import { DEFAULT_PLAN_ID, isPlanId, PLANS } from '../billing/index.js';
+import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
+import { checkSubdomain } from './subdomains.js';
+import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  subdomain: string;
+  plan: string;
+  status: string;
+  createdAt: Date;
+}
+
+export interface SignUpInput {
+  companyName: string;
+  subdomain: string;
+  email: string;
+  password: string;
+  plan?: string;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TENANT_CACHE_SECONDS = 30;
+const MEMBERSHIP_CACHE_SECONDS = 60;
+
+function toTenant(row: TenantRow): Tenant {
+  return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, createdAt: row.createdAt };
+}
+
+export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService) {
+  const repo = createTenantsRepository(deps.database.db);
+
+  /** Checks name, subdomain and plan; returns field errors (empty when fine). */
+  function checkTenantFields(input: { name: string; subdomain: string; plan: string }): Record<string, string> {
+    const errors: Record<string, string> = {};
+    const name = input.name.trim();
+    if (!name) errors.name = 'Enter your company name';
+    else if (name.length > 100) errors.name = 'Use at most 100 characters';
+    const subdomainProblem = checkSubdomain(input.subdomain);
+    if (subdomainProblem) errors.subdomain = subdomainProblem;
+    if (!isPlanId(input.plan)) errors.plan = `Choose one of: ${PLANS.map((p) => p.id).join(', ')}`;
+    return errors;
+  }
+
+  function mapUniqueViolation(err: unknown): never {
+    const constraint = uniqueViolation(err);
+    if (constraint?.includes('subdomain')) throw validationFailed({ subdomain: 'This subdomain is taken; pick another' });
+    if (constraint?.includes('email')) throw validationFailed({ email: 'An account with this email already exists; log in instead' });
+    throw err;
+  }
+
+  async function insertTenant(tx: Tx, input: { name: string; subdomain: string; plan: string }, ownerId: string) {
+    const id = crypto.randomUUID();
+    // The owner's membership row is tenant-owned: scope the transaction to the new tenant before inserting it.
+    await tx.execute(sql`select set_config('app.tenant_id', ${id}, true)`);
+    return repo.insertWithOwner(tx, { id, name: input.name.trim(), subdomain: input.subdomain, plan: input.plan }, ownerId);
+  }
+
+  const service = {
+    checkTenantFields,
+
+    /**
+     * Self-service sign-up: creates the owner (with a password) and the tenant in one transaction,
+     * so a failure at any point (or a killed process) leaves both or neither.
+     */
+    async signUp(input: SignUpInput): Promise<{ tenant: Tenant; userId: string }> {
+      const subdomain = input.subdomain.trim().toLowerCase();
+      const email = normalizeEmail(input.email);
+      const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
+      const errors = checkTenantFields({ name: input.companyName, subdomain, plan });
+      if (errors.name) {
+        errors.companyName = errors.name;
+        delete errors.name;
+      }
+      if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like you@company.com';
+      const passwordProblem = checkPasswordPolicy(input.password);
+      if (passwordProblem) errors.password = passwordProblem;
+      if (!errors.subdomain && (await repo.subdomainTaken(subdomain))) errors.subdomain = 'This subdomain is taken; pick another';
+      if (!errors.email && (await auth.users.findByEmail(email))) errors.email = 'An account with this email already exists; log in instead';
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+
+      const passwordHash = await auth.hashPassword(input.password);
+      try {
+        return await deps.database.transaction(async (tx) => {
+          const user = await auth.users.insertWithPassword(tx, { email, name: email.split('@')[0]!, passwordHash });
+          const tenant = await insertTenant(tx, { name: input.companyName, subdomain, plan }, user.id);
+          return { tenant: toTenant(tenant), userId: user.id };
+        });
+      } catch (err) {
+        mapUniqueViolation(err);
+      }
+    },
+
+    /** The seed's `createTenant`: a tenant owned by an existing user (API and CLI). */
+    async createTenant(input: { name: string; subdomain: string; plan?: string; ownerEmail: string }): Promise<Tenant> {
+      const subdomain = input.subdomain.trim().toLowerCase();
+      const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
+      const errors = checkTenantFields({ name: input.name, subdomain, plan });
+      if (!errors.subdomain && (await repo.subdomainTaken(subdomain))) errors.subdomain = 'This subdomain is taken; pick another';
+      if (Object.keys(errors).length > 0) throw validationFailed(errors);
+      const owner = await auth.users.findByEmail(input.ownerEmail);
+      if (!owner) throw validationFailed({ ownerEmail: 'No user has this email' });
+      try {
+        return toTenant(await deps.database.transaction((tx) => insertTenant(tx, { name: input.name, subdomain, plan }, owner.id)));
+      } catch (err) {
+        mapUniqueViolation(err);
+      }
+    },
+
+    /** Active or suspended tenant by subdomain, cached briefly (the Host lookup runs on every request). */
+    async getTenantBySubdomain(subdomain: string): Promise<Tenant | null> {
+      const key = `tenant:sub:${subdomain}`;
+      const cached = await deps.cache.get(key);
+      if (cached) {
+        const parsed = JSON.parse(cached) as (Omit<Tenant, 'createdAt'> & { createdAt: string }) | { missing: true };
+        if ('missing' in parsed) return null;
+        return { ...parsed, createdAt: new Date(parsed.createdAt) };
+      }
+      const row = await repo.findBySubdomain(subdomain);
+      // Unknown subdomains are cached too (briefly), so probing random names does not hit the database each time.
+      await deps.cache.set(key, JSON.stringify(row ? toTenant(row) : { missing: true }), row ? TENANT_CACHE_SECONDS : 5);
+      return row ? toTenant(row) : null;
+    },
+
+    async getTenantById(id: string): Promise<Tenant | null> {
+      const row = await repo.findById(id);
+      return row ? toTenant(row) : null;
+    },
+
+    async requireTenant(id: string): Promise<Tenant> {
+      const tenant = await service.getTenantById(id);
+      if (!tenant) throw notFound('Tenant');
+      return tenant;
+    },
+
+    /** The seed's `get_tenant_db`: run queries in a transaction that row-level security limits to this tenant. */
+    getTenantDb(tenantId: string): TenantScope {
+      return { tenantId, run: (fn) => deps.database.withTenant(tenantId, fn) };
+    },
+
+    /** The user's role in the tenant, or null when not a member. Cached; changes must call `forgetMembership`. */
+    async getMembershipRole(tenantId: string, userId: string): Promise<string | null> {
+      const key = `membership:${tenantId}:${userId}`;
+      const cached = await deps.cache.get(key);
+      if (cached !== null) return cached === '' ? null : cached;
+      const membership = await deps.database.withTenant(tenantId, (tx) => repo.findMembership(tx, userId));
+      await deps.cache.set(key, membership?.role ?? '', MEMBERSHIP_CACHE_SECONDS);
+      return membership?.role ?? null;
+    },
+
+    async forgetMembership(tenantId: string, userId: string): Promise<void> {
+      await deps.cache.delete(`membership:${tenantId}:${userId}`);
+    },
+
+    async listTenantsForUser(userId: string): Promise<(Tenant & { role: string })[]> {
+      const rows = await deps.database.withUser(userId, (tx) => repo.listForUser(tx, userId));
+      return rows.map((r) => ({ ...toTenant(r), role: r.role }));
+    },
+
+    async countMembers(tenantId: string): Promise<number> {
+      return deps.database.withTenant(tenantId, (tx) => repo.countMembers(tx));
+    },
+
+    async listTenants(limit = 100): Promise<Tenant[]> {
+      return (await repo.list(limit)).map(toTenant);
+    },
+  };
+  return service;
+}
+
+export type TenantsService = ReturnType<typeof createTenantsService>;

@@ -1,0 +1,14 @@
+/**
+ * The cache port: a small key-value store with expiry, shared by every process in production (Redis)
+ * and held in memory on the embedded default. Keys of tenant data must include the tenant id.
+ */
+export interface Cache {
+  get(key: string): Promise<string | null>;
+  /** `ttlSeconds` omitted = no expiry. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomically increments a counter, starting its expiry window on first use; returns the new value. */
+  increment(key: string, windowSeconds: number): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

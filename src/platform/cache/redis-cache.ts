@@ -1,0 +1,42 @@
+/** Redis cache: shared by every web and worker process. */
+import { Redis } from 'ioredis';
+import type { Cache } from './cache.js';
+
+export function createRedisClient(url: string, options: { forQueue?: boolean } = {}): Redis {
+  return new Redis(url, {
+    // BullMQ requires null; for the cache, fail fast rather than queue commands forever while Redis is down.
+    maxRetriesPerRequest: options.forQueue ? null : 2,
+    enableOfflineQueue: options.forQueue ? true : false,
+    lazyConnect: false,
+    connectionName: 'saas-app',
+  });
+}
+
+export function createRedisCache(redis: Redis, prefix = 'saas:'): Cache {
+  return {
+    async get(key) {
+      return redis.get(prefix + key);
+    },
+    async set(key, value, ttlSeconds) {
+      if (ttlSeconds) await redis.set(prefix + key, value, 'EX', ttlSeconds);
+      else await redis.set(prefix + key, value);
+    },
+    async delete(key) {
+      await redis.del(prefix + key);
+    },
+    async increment(key, windowSeconds) {
+      const [[, value]] = (await redis
+        .multi()
+        .incr(prefix + key)
+        .expire(prefix + key, windowSeconds, 'NX')
+        .exec()) as [[Error | null, number]];
+      return value;
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

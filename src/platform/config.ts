@@ -1,0 +1,193 @@
+/**
+ * Configuration, read from the environment in one place and validated once at start.
+ * Every bad key is reported together so an operator fixes them in one go.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  /** Tenants live at `<subdomain>.<baseDomain>`. */
+  baseDomain: string;
+  /** Public origin of the root site, e.g. `http://localhost:8000`; links in mail are built from it, never from Host. */
+  publicUrl: URL;
+  dataDir: string;
+  /** Postgres connection string; null = embedded PGlite in `dataDir`. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  /** Redis connection string; null = in-memory cache, rate limits and job runner. */
+  redisUrl: string | null;
+  /** SMTP connection string; null = dev outbox under `dataDir`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  secretKey: string;
+  /** Serve cookies with `Secure` and trust `X-Forwarded-Proto` from a proxy. */
+  trustProxy: boolean | string;
+  logLevel: string;
+  /** Log every request (costly: halves throughput); by default only errors and slow requests. */
+  accessLog: boolean;
+  bodyLimitBytes: number;
+  /** Seed a demo tenant and user on first start of the embedded default. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Secrets that ship in examples; refused in production. */
+const PLACEHOLDER_SECRETS = new Set([
+  '',
+  'change-me',
+  'changeme',
+  'dev-secret-change-me',
+  'replace-with-a-long-random-string',
+  'secret',
+]);
+
+export const DEV_SECRET_KEY = 'dev-secret-change-me';
+
+/**
+ * Outside production, a missing SECRET_KEY is generated once and kept in DATA_DIR/.secret-key, so
+ * sessions survive restarts without anyone committing a shared development secret.
+ */
+export function withDevSecretKey(env: Env = process.env): Env {
+  if (env.SECRET_KEY || env.NODE_ENV === 'production') return env;
+  const dir = path.resolve(env.DATA_DIR || './var');
+  const file = path.join(dir, '.secret-key');
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    secret = crypto.randomBytes(48).toString('base64url');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+  }
+  return { ...env, SECRET_KEY: secret };
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string) => {
+    const value = env[key];
+    return value === undefined || value === '' ? fallback : value.trim();
+  };
+  const int = (key: string, fallback: number, min: number, max: number) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key}: expected an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (key: string, fallback: boolean) => {
+    const raw = env[key]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${key}: expected true or false, got "${env[key]}"`);
+    return fallback;
+  };
+  const url = (key: string, protocols: string[]) => {
+    const raw = env[key];
+    if (raw === undefined || raw.trim() === '') return null;
+    try {
+      const parsed = new URL(raw.trim());
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${key}: expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}//..."`);
+        return null;
+      }
+      return raw.trim();
+    } catch {
+      // Never echo the value: connection strings carry passwords.
+      problems.push(`${key}: not a valid URL`);
+      return null;
+    }
+  };
+
+  const rawEnv = str('NODE_ENV', 'development');
+  let nodeEnv: NodeEnv = 'development';
+  if (rawEnv === 'development' || rawEnv === 'test' || rawEnv === 'production') nodeEnv = rawEnv;
+  else problems.push(`NODE_ENV: expected development, test or production, got "${rawEnv}"`);
+  const isProduction = nodeEnv === 'production';
+
+  const host = str('HOST', '127.0.0.1');
+  const port = int('PORT', 8000, 0, 65535);
+  const baseDomain = str('APP_BASE_DOMAIN', 'localhost').toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(baseDomain)) {
+    problems.push(`APP_BASE_DOMAIN: expected a host name such as "example.com", got "${baseDomain}"`);
+  }
+
+  const trustProxyRaw = str('TRUST_PROXY', 'false');
+  const trustProxy: boolean | string =
+    trustProxyRaw === 'true' ? true : trustProxyRaw === 'false' ? false : trustProxyRaw;
+
+  let publicUrl: URL;
+  const publicUrlRaw = url('PUBLIC_URL', ['http:', 'https:']);
+  if (publicUrlRaw) publicUrl = new URL(publicUrlRaw);
+  else {
+    const defaultPort = port === 80 || port === 443 ? '' : `:${port}`;
+    publicUrl = new URL(`http://${baseDomain}${defaultPort}`);
+  }
+  if (isProduction && publicUrl.protocol !== 'https:' && !bool('ALLOW_INSECURE_HTTP', false)) {
+    problems.push('PUBLIC_URL: must be https:// in production (set ALLOW_INSECURE_HTTP=true only behind a TLS-terminating proxy you trust)');
+  }
+
+  const secretKey = str('SECRET_KEY', isProduction ? '' : DEV_SECRET_KEY);
+  if (isProduction && PLACEHOLDER_SECRETS.has(secretKey.toLowerCase())) {
+    problems.push('SECRET_KEY: set a random value of at least 32 characters (e.g. `openssl rand -base64 48`); placeholders are refused in production');
+  } else if (isProduction && secretKey.length < 32) {
+    problems.push('SECRET_KEY: must be at least 32 characters in production');
+  }
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (isProduction && !databaseUrl && !bool('ALLOW_EMBEDDED_DATABASE', false)) {
+    problems.push('DATABASE_URL: required in production (the embedded database is for development; set ALLOW_EMBEDDED_DATABASE=true to run it anyway)');
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    isProduction,
+    host,
+    port,
+    baseDomain,
+    publicUrl,
+    dataDir: path.resolve(str('DATA_DIR', './var')),
+    databaseUrl,
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: str('MAIL_FROM', `no-reply@${baseDomain}`),
+    secretKey,
+    trustProxy,
+    logLevel: str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
+    accessLog: bool('ACCESS_LOG', false),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    seedDemo: bool('SEED_DEMO', !isProduction),
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Origin for a tenant's subdomain, e.g. `http://acme.localhost:8000`. */
+export function tenantOrigin(config: AppConfig, subdomain: string): string {
+  const u = new URL(config.publicUrl);
+  u.hostname = `${subdomain}.${u.hostname}`;
+  return u.origin;
+}

@@ -1,0 +1,137 @@
+/**
+ * The composition root: every port gets its adapter here, once, from config.
+ * Embedded default (no DATABASE_URL / REDIS_URL / SMTP_URL): PGlite in DATA_DIR, in-memory cache and
+ * jobs, dev mail outbox. Production: PostgreSQL, Redis, BullMQ, SMTP. Feature code never asks which.
+ */
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import type { Cache } from './cache/cache.js';
+import { createMemoryCache } from './cache/memory-cache.js';
+import { createRedisCache, createRedisClient } from './cache/redis-cache.js';
+import { APP_ROLE, type Database, type Db } from './db/database.js';
+import { getMigrationStatus, runMigrations } from './db/migrations.js';
+import { openPglite } from './db/pglite.js';
+import { openPostgres } from './db/postgres.js';
+import { createDevOutbox } from './mail/dev-outbox.js';
+import type { Mailer } from './mail/mailer.js';
+import { createSmtpMailer } from './mail/smtp.js';
+import { createBullmqQueue } from './queue/bullmq-queue.js';
+import { createInProcessQueue } from './queue/in-process-queue.js';
+import type { JobDefinition, JobQueue } from './queue/queue.js';
+
+export interface Deps {
+  config: AppConfig;
+  log: Logger;
+  database: Database;
+  cache: Cache;
+  queue: JobQueue;
+  mailer: Mailer;
+  /** The shared Redis connection in production, null on the embedded default. For adapters that need Redis itself (rate limits). */
+  redis: Redis | null;
+  /** Runs `fn` with a connection that owns the schema (migrations, reset). Never used by request handling. */
+  withOwnerDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** Pending migrations, by tag (empty when up to date). */
+  pendingMigrations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface BuildDepsOptions {
+  jobs: JobDefinition<unknown>[];
+  /** Apply pending migrations at start. Defaults to true on the embedded database, false on PostgreSQL. */
+  migrate?: boolean;
+  /** Tests: an in-memory PGlite started from this snapshot instead of DATA_DIR. */
+  pgliteSnapshot?: Blob | 'memory';
+}
+
+export async function buildDeps(config: AppConfig, log: Logger, options: BuildDepsOptions): Promise<Deps> {
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    // Database
+    let database: Database;
+    let withOwnerDb: Deps['withOwnerDb'];
+    if (config.databaseUrl) {
+      const url = config.databaseUrl;
+      database = openPostgres({ url, poolSize: config.databasePoolSize, asAppRole: true });
+      closers.push(() => database.close());
+      withOwnerDb = async (fn) => {
+        const owner = openPostgres({ url, poolSize: 1, asAppRole: false });
+        try {
+          return await fn(owner.db);
+        } finally {
+          await owner.close();
+        }
+      };
+      if (options.migrate === true) await withOwnerDb((db) => runMigrations(db));
+    } else {
+      const snapshot = options.pgliteSnapshot;
+      const handle = await openPglite(
+        snapshot === undefined
+          ? { dir: config.dataDir }
+          : { dir: null, ...(snapshot instanceof Blob ? { loadDataDir: snapshot } : {}) },
+      );
+      database = handle.database;
+      closers.push(() => database.close());
+      // One connection: the owner's turn is a RESET ROLE / SET ROLE pair around it.
+      withOwnerDb = async (fn) => {
+        await handle.client.exec('RESET ROLE');
+        try {
+          return await fn(database.db);
+        } finally {
+          await handle.client.exec(`SET ROLE ${APP_ROLE}`);
+        }
+      };
+      if (options.migrate !== false) {
+        const applied = await runMigrations(database.db);
+        if (applied.length) log.info({ applied }, 'embedded database migrated');
+      }
+      await handle.useAppRole();
+    }
+
+    // Cache and Redis
+    let redis: Redis | null = null;
+    let cache: Cache;
+    if (config.redisUrl) {
+      redis = createRedisClient(config.redisUrl, { forQueue: true });
+      redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+      cache = createRedisCache(redis);
+      closers.push(() => cache.close());
+    } else {
+      cache = createMemoryCache();
+      closers.push(() => cache.close());
+    }
+
+    // Jobs
+    const queue = redis ? createBullmqQueue(options.jobs, redis) : createInProcessQueue(options.jobs, log);
+    closers.unshift(() => queue.close()); // close first: running jobs may still use the db
+
+    // Mail
+    const mailer = config.smtpUrl
+      ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+      : createDevOutbox({ dir: options.pgliteSnapshot === undefined ? path.join(config.dataDir, 'mail') : null, from: config.mailFrom });
+    closers.push(() => mailer.close());
+
+    return {
+      config,
+      log,
+      database,
+      cache,
+      queue,
+      mailer,
+      redis,
+      withOwnerDb,
+      async pendingMigrations() {
+        // The app role may read the history (granted by a migration).
+        const status = await getMigrationStatus(database.db);
+        return status.filter((m) => !m.applied).map((m) => m.tag);
+      },
+      async close() {
+        for (const close of closers) await close().catch((err) => log.warn({ err }, 'error while closing'));
+      },
+    };
+  } catch (err) {
+    for (const close of closers) await close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+/** Typed application errors. Services throw them; the HTTP error handler maps code -> status and message. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_many_requests'
+  | 'tenant_suspended'
+  | 'plan_limit_reached'
+  | 'unsupported_media_type'
+  | 'unavailable';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+  tenant_suspended: 403,
+  plan_limit_reached: 403,
+  unsupported_media_type: 415,
+  unavailable: 503,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Field -> message, for forms and 422 problem details. */
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = STATUS[code];
+  }
+}
+
+export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
+export const forbidden = (message = 'You do not have access to this resource') => new AppError('forbidden', message);
+export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message);
+export const validationFailed = (fields: Record<string, string>, message = 'Some fields need attention') =>
+  new AppError('validation_failed', message, fields);

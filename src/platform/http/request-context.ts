@@ -1,0 +1,56 @@
+/**
+ * What the platform attaches to every request: the resolved tenant (from the Host), the caller
+ * (from a session cookie or a bearer token) and the tenant-scoped database handle.
+ * Modules fill these in through hooks; route handlers read them through the `require*` guards.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { TenantDb } from '../db/database.js';
+
+export interface TenantContext {
+  id: string;
+  name: string;
+  subdomain: string;
+  plan: string;
+  status: string;
+}
+
+export interface AuthContext {
+  userId: string;
+  email: string;
+  name: string;
+  isSuperAdmin: boolean;
+  /** How the caller proved who they are. */
+  via: 'session' | 'bearer';
+  sessionId: string | null;
+}
+
+export interface MembershipContext {
+  role: string;
+}
+
+/** The seed's `request.state.db`: a handle that runs queries in a transaction scoped to the request's tenant. */
+export interface TenantScope {
+  readonly tenantId: string;
+  run<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** 'root' = the marketing/sign-up site; 'tenant' = a tenant subdomain. */
+    site: 'root' | 'tenant';
+    tenant: TenantContext | null;
+    auth: AuthContext | null;
+    membership: MembershipContext | null;
+    tenantDb: TenantScope | null;
+    /** True when htmx sent the request: answer with a fragment. */
+    isHtmx: boolean;
+  }
+  interface FastifyContextConfig {
+    /** Skip the CSRF check: only for endpoints that never act on cookie authentication. */
+    csrf?: false;
+  }
+}
+
+export function isUnsafeMethod(request: FastifyRequest): boolean {
+  return !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+}

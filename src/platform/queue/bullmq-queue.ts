@@ -1,0 +1,30 @@
+/** BullMQ producer: enqueues onto Redis; `saas-cli worker` / `npm run worker` consumes. */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, type JobDefinition, type JobQueue, type QueueName } from './queue.js';
+
+export function createBullmqQueue(definitions: JobDefinition<unknown>[], connection: Redis): JobQueue {
+  const byName = new Map(definitions.map((d) => [d.name, d]));
+  const queues = new Map<QueueName, Queue>(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix: 'saas' })]));
+  return {
+    async enqueue(name, payload, options = {}) {
+      const definition = byName.get(name);
+      if (!definition) throw new Error(`Unknown job "${name}"`);
+      definition.parse(payload);
+      await queues.get(definition.queue)!.add(name, payload, {
+        jobId: options.jobId,
+        delay: options.delayMs,
+        attempts: definition.attempts ?? 3,
+        backoff: { type: 'exponential', delay: definition.backoffMs ?? 1000, jitter: 0.5 },
+        removeOnComplete: { age: 24 * 3600, count: 10_000 },
+        removeOnFail: false,
+      });
+    },
+    async ping() {
+      await connection.ping();
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

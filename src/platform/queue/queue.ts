@@ -1,0 +1,45 @@
+/**
+ * The job queue port. Jobs are defined once (id, queue, handler) and run by BullMQ workers in
+ * production or by an in-process runner on the embedded default. Delivery is at least once:
+ * handlers must be idempotent, and payloads carry ids, not objects.
+ */
+export const QUEUE_NAMES = ['email', 'analytics', 'billing', 'webhooks', 'maintenance'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}
+
+export interface JobDefinition<P = unknown> {
+  /** Stable id such as `email.send`. */
+  name: string;
+  queue: QueueName;
+  /** Validates and narrows an untrusted payload; throws on bad input (the job then fails without retry). */
+  parse(payload: unknown): P;
+  handle(payload: P, ctx: JobContext): Promise<void>;
+  attempts?: number;
+  /** Base delay of the exponential backoff, in ms. */
+  backoffMs?: number;
+}
+
+export interface EnqueueOptions {
+  /** Deduplication key: a second job with the same id is ignored while the first exists. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export interface JobQueue {
+  enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+  return definition;
+}
+
+/** Exponential backoff with full jitter, capped at 10 minutes. */
+export function backoffDelay(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  return Math.min(600_000, Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + random() / 2)));
+}

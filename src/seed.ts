@@ -1,0 +1,38 @@
+/** Demo data for development: one tenant with an owner and a few items. Goes through the services, never raw SQL. */
+import type { Deps } from './platform/deps.js';
+import type { Services } from './services.js';
+
+export const DEMO = {
+  companyName: 'Acme Inc',
+  subdomain: 'acme',
+  email: 'demo@example.com',
+  password: 'demo-password',
+} as const;
+
+export interface SeedResult {
+  created: boolean;
+  tenantUrl: string;
+  email: string;
+  password: string;
+}
+
+/** Idempotent: does nothing when the demo tenant exists. */
+export async function seedDemo(deps: Deps, services: Services): Promise<SeedResult> {
+  const url = new URL(deps.config.publicUrl);
+  url.hostname = `${DEMO.subdomain}.${url.hostname}`;
+  const result = { tenantUrl: url.origin, email: DEMO.email, password: DEMO.password };
+  if (await services.tenants.getTenantBySubdomain(DEMO.subdomain)) return { created: false, ...result };
+  const { tenant, userId } = await services.tenants.signUp({ ...DEMO, plan: 'professional' });
+  await services.tenants.forgetMembership(tenant.id, userId);
+  const scope = services.tenants.getTenantDb(tenant.id);
+  const samples = [
+    ['Quarterly report', 'Numbers for the board meeting'],
+    ['Onboarding checklist', 'Steps for new team members'],
+    ['Customer feedback', 'Themes from the last survey'],
+    ['Roadmap', 'What we ship next quarter'],
+  ] as const;
+  for (const [name, description] of samples) await services.data.create(scope, tenant.plan, { name, description }, userId);
+  // The tenant lookup cached "missing" a moment ago; drop it.
+  await deps.cache.delete(`tenant:sub:${DEMO.subdomain}`);
+  return { created: true, ...result };
+}

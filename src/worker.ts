@@ -1,0 +1,65 @@
+/**
+ * Worker process: consumes the job queues. In production, BullMQ workers on Redis; on the embedded
+ * default, jobs already run inside the web process, so a separate worker has nothing to do.
+ * SIGTERM: stop taking jobs, let running ones finish (BullMQ hands back what it cannot finish), exit.
+ */
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'bullmq';
+import { allJobs } from './jobs.js';
+import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
+import { createRedisClient } from './platform/cache/redis-cache.js';
+import { createLogger } from './platform/log.js';
+import { QUEUE_NAMES, type QueueName } from './platform/queue/queue.js';
+
+export interface WorkerOptions {
+  queues?: string[];
+  concurrency?: number;
+}
+
+export async function runWorker(options: WorkerOptions = {}): Promise<void> {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(withDevSecretKey());
+  const log = createLogger(config, 'saas-worker');
+  if (!config.redisUrl) {
+    log.info('REDIS_URL is not set: jobs run inside the web process on the embedded default; no separate worker is needed');
+    return;
+  }
+  const queues = (options.queues?.length ? options.queues : [...QUEUE_NAMES]) as QueueName[];
+  const unknown = queues.filter((q) => !QUEUE_NAMES.includes(q));
+  if (unknown.length) throw new ConfigError([`unknown queue(s): ${unknown.join(', ')}; expected some of ${QUEUE_NAMES.join(', ')}`]);
+  const byName = new Map(allJobs.map((j) => [j.name, j]));
+  const connection = createRedisClient(config.redisUrl, { forQueue: true });
+  const workers = queues.map(
+    (queue) =>
+      new Worker(
+        queue,
+        async (job) => {
+          const definition = byName.get(job.name);
+          if (!definition) throw new Error(`no handler for job "${job.name}"`);
+          await definition.handle(definition.parse(job.data), { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
+        },
+        { connection, prefix: 'saas', concurrency: options.concurrency ?? 5 },
+      ),
+  );
+  for (const w of workers) w.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'job failed'));
+  log.info({ queues, concurrency: options.concurrency ?? 5 }, 'worker started');
+
+  await new Promise<void>((resolve) => {
+    const stop = async (signal: string) => {
+      log.info({ signal }, 'worker stopping: finishing running jobs');
+      await Promise.all(workers.map((w) => w.close()));
+      await connection.quit().catch(() => connection.disconnect());
+      resolve();
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runWorker().catch((err) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : ((err as Error).stack ?? String(err))}\n`);
+    process.exit(1);
+  });
+}

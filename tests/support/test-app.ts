@@ -1,0 +1,128 @@
+/**
+ * Test harness: the real app on the real adapters. With DATABASE_URL / REDIS_URL set (CI), PostgreSQL
+ * and Redis; otherwise an in-memory PGlite started from a migrated snapshot and in-memory stores.
+ * Each test makes its own tenants and users with unique names, so tests never share data by accident.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { InjectOptions } from 'light-my-request';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { allJobs } from '../../src/jobs.js';
+import { loadConfig, type AppConfig } from '../../src/platform/config.js';
+import { buildDeps, type Deps } from '../../src/platform/deps.js';
+import { createServices, type Services } from '../../src/services.js';
+import { PGLITE_SNAPSHOT_PATH } from './snapshot.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  services: Services;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+export const TEST_BASE_DOMAIN = 'localhost';
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    SECRET_KEY: 'test-secret-key-0123456789abcdef-0123456789',
+    APP_BASE_DOMAIN: TEST_BASE_DOMAIN,
+    PORT: '8000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED_DEMO: 'false',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...env,
+  });
+  const log = pino({ level: config.logLevel });
+  const snapshot = config.databaseUrl
+    ? undefined
+    : fs.existsSync(PGLITE_SNAPSHOT_PATH)
+      ? new Blob([fs.readFileSync(PGLITE_SNAPSHOT_PATH)])
+      : ('memory' as const);
+  const deps = await buildDeps(config, log, { jobs: allJobs, ...(snapshot ? { pgliteSnapshot: snapshot } : {}) });
+  const services = createServices(deps);
+  const app = await buildApp(deps, services);
+  await app.ready();
+  return {
+    app,
+    deps,
+    services,
+    config,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
+
+/** A unique, valid subdomain / email local part for this test run. */
+export function uniqueName(prefix = 't'): string {
+  return `${prefix}-${crypto.randomBytes(5).toString('hex')}`;
+}
+
+export function hostFor(subdomain: string | null, port = 8000): string {
+  return subdomain ? `${subdomain}.${TEST_BASE_DOMAIN}:${port}` : `${TEST_BASE_DOMAIN}:${port}`;
+}
+
+/** A signed-up tenant with its owner, made through the service (fast) rather than the form. */
+export async function createTenantWithOwner(t: TestApp, overrides: Partial<{ companyName: string; subdomain: string; email: string; password: string; plan: string }> = {}) {
+  const subdomain = overrides.subdomain ?? uniqueName('co');
+  const email = overrides.email ?? `${uniqueName('owner')}@example.com`;
+  const password = overrides.password ?? 'correct horse battery staple';
+  const companyName = overrides.companyName ?? `Company ${subdomain}`;
+  const { tenant, userId } = await t.services.tenants.signUp({ companyName, subdomain, email, password, ...(overrides.plan ? { plan: overrides.plan } : {}) });
+  return { tenant, userId, email, password };
+}
+
+/** Logs in through `POST /auth/login` and returns the bearer token. */
+export async function loginForToken(t: TestApp, email: string, password: string): Promise<string> {
+  // Each login from its own address, as separate clients would: the per-IP login limit is not what these tests exercise.
+  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+  const res = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress, headers: { host: hostFor(null) }, payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { access_token: string }).access_token;
+}
+
+/** An inject() bound to a host and optional bearer token: the seed's `client_for_tenant`. */
+export function clientFor(t: TestApp, subdomain: string | null, token?: string) {
+  return (options: InjectOptions) =>
+    t.app.inject({
+      ...options,
+      headers: { host: hostFor(subdomain), ...(token ? { authorization: `Bearer ${token}` } : {}), ...(options.headers ?? {}) },
+    });
+}
+
+/** Cookie jar for browser-like flows over inject(): keeps cookies per host. */
+export class CookieJar {
+  private jar = new Map<string, Map<string, string>>();
+  store(host: string, setCookie: string | string[] | undefined) {
+    if (!setCookie) return;
+    const cookies = this.jar.get(host) ?? new Map<string, string>();
+    for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) {
+      const [pair] = line.split(';', 1);
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (/max-age=0/i.test(line) || value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    this.jar.set(host, cookies);
+  }
+  header(host: string): string {
+    return [...(this.jar.get(host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  get(host: string, name: string): string | undefined {
+    return this.jar.get(host)?.get(name);
+  }
+}
+
+/** Pulls the CSRF token out of a rendered form. */
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token in page');
+  return match[1]!;
+}
