@@ -126,9 +126,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const host = str('HOST', '127.0.0.1');
   const port = int('PORT', 8000, 0, 65535);
-  const baseDomain = str('APP_BASE_DOMAIN', 'localhost').toLowerCase();
+  let baseDomain = str('APP_BASE_DOMAIN', 'localhost').toLowerCase();
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(baseDomain)) {
     problems.push(`APP_BASE_DOMAIN: expected a host name such as "example.com", got "${baseDomain}"`);
+    baseDomain = 'localhost'; // keep going so every other problem is reported too
   }
 
   const trustProxyRaw = str('TRUST_PROXY', 'false');

@@ -1,5 +1,5 @@
 /** All SQL for users and their credentials. */
-import { and, asc, eq, ilike, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database.js';
 import { accounts, users } from './auth.tables.js';
 
@@ -44,8 +44,13 @@ export function createUsersRepository(db: Db) {
     async setSuperAdmin(userId: string, value: boolean): Promise<void> {
       await db.update(users).set({ isSuperAdmin: value, updatedAt: new Date() }).where(eq(users.id, userId));
     },
-    async list(filter: { emailContains?: string; limit: number }): Promise<UserRow[]> {
-      const where = filter.emailContains ? ilike(users.email, `%${filter.emailContains.replace(/[%_\\]/g, '\\$&')}%`) : undefined;
+    /** Users by creation date; `ids` narrows to those users (e.g. a tenant's members). */
+    async list(filter: { emailContains?: string; ids?: string[]; limit: number }): Promise<UserRow[]> {
+      if (filter.ids?.length === 0) return [];
+      const where = and(
+        filter.emailContains ? ilike(users.email, `%${filter.emailContains.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
+        filter.ids ? inArray(users.id, filter.ids) : undefined,
+      );
       return db.select().from(users).where(where).orderBy(asc(users.createdAt)).limit(filter.limit);
     },
     async count(): Promise<number> {

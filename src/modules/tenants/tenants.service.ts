@@ -3,16 +3,17 @@
  * subdomain, memberships, and the tenant-scoped database handle.
  */
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
-import { notFound, validationFailed } from '../../platform/errors.js';
+import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
 import type { TenantScope } from '../../platform/http/request-context.js';
-import { DEFAULT_PLAN_ID, isPlanId, PLANS } from '../billing/index.js';
+import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js';
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
+import { memberships } from './tenants.tables.js';
 
 export interface Tenant {
   id: string;
@@ -29,6 +30,14 @@ export interface SignUpInput {
   email: string;
   password: string;
   plan?: string;
+}
+
+/** Roles a member can hold in a tenant, most powerful first. */
+export const MEMBER_ROLES = ['owner', 'admin', 'member', 'billing', 'viewer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export function isMemberRole(role: string): role is MemberRole {
+  return (MEMBER_ROLES as readonly string[]).includes(role);
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -70,6 +79,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
 
   const service = {
     checkTenantFields,
+    memberRoles: MEMBER_ROLES,
 
     /**
      * Self-service sign-up: creates the owner (with a password) and the tenant in one transaction,
@@ -171,6 +181,36 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
 
     async countMembers(tenantId: string): Promise<number> {
       return deps.database.withTenant(tenantId, (tx) => repo.countMembers(tx));
+    },
+
+    /**
+     * Adds an existing user to a tenant with a role, within the plan's member limit.
+     * Throws `validation_failed` for a bad role or an existing membership, `plan_limit_reached` when the tenant is full.
+     */
+    async addMember(tenantId: string, userId: string, role: string): Promise<void> {
+      if (!isMemberRole(role)) throw validationFailed({ role: `Choose one of: ${MEMBER_ROLES.join(', ')}` });
+      const tenant = await service.requireTenant(tenantId);
+      const limit = findPlan(tenant.plan)?.limits.members ?? null;
+      await deps.database.withTenant(tenantId, async (tx) => {
+        if (await repo.findMembership(tx, userId)) throw validationFailed({ email: 'This user is already a member of this tenant' });
+        if (limit !== null && (await repo.countMembers(tx)) >= limit) {
+          throw new AppError('plan_limit_reached', `The ${tenant.plan} plan allows at most ${limit} members; upgrade the plan to add more`);
+        }
+        await tx.insert(memberships).values({ tenantId, userId, role });
+      });
+      await service.forgetMembership(tenantId, userId);
+    },
+
+    /** Everyone in the tenant with their role, oldest membership first. */
+    async listMembers(tenantId: string): Promise<{ userId: string; role: string; joinedAt: Date }[]> {
+      const rows = await deps.database.withTenant(tenantId, (tx) =>
+        tx
+          .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.createdAt })
+          .from(memberships)
+          .where(eq(memberships.tenantId, tenantId))
+          .orderBy(asc(memberships.createdAt)),
+      );
+      return rows;
     },
 
     async listTenants(limit = 100): Promise<Tenant[]> {

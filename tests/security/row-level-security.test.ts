@@ -1,0 +1,89 @@
+/**
+ * Isolation at the SQL level: the app role owns no table, tenant-owned tables force row-level
+ * security, and a connection without a tenant context reads no tenant rows. PGlite always runs as
+ * a superuser, so these checks only mean something on PostgreSQL: they run when DATABASE_URL is set
+ * (as in CI) and are skipped, with a note, otherwise.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { dataItems } from '../../src/modules/data/data.tables.js';
+import { memberships } from '../../src/modules/tenants/tenants.tables.js';
+import { rowsOf } from '../../src/platform/db/migrations.js';
+import { createTenantWithOwner, startTestApp, type TestApp } from '../support/test-app.js';
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
+const skip = onPostgres ? false : 'needs PostgreSQL (set DATABASE_URL): PGlite sessions are superusers, so RLS is not a boundary there';
+
+describe('row-level security on PostgreSQL', { skip }, () => {
+  let t: TestApp;
+  let a: Awaited<ReturnType<typeof createTenantWithOwner>>;
+  let b: Awaited<ReturnType<typeof createTenantWithOwner>>;
+
+  before(async () => {
+    t = await startTestApp();
+    a = await createTenantWithOwner(t);
+    b = await createTenantWithOwner(t);
+    for (const owner of [a, b]) {
+      const scope = t.services.tenants.getTenantDb(owner.tenant.id);
+      await t.services.data.create(scope, 'premium', { name: `secret of ${owner.tenant.subdomain}` }, owner.userId);
+    }
+  });
+  after(async () => t?.close());
+
+  test('the app connects as saas_app, which owns nothing and cannot bypass RLS', async () => {
+    const [row] = rowsOf(
+      await t.deps.database.db.execute(
+        sql`select current_user as who, (select rolbypassrls from pg_roles where rolname = current_user) as bypass, (select count(*)::int from pg_tables where schemaname = 'public' and tableowner = current_user) as owned`,
+      ),
+    ) as { who: string; bypass: boolean; owned: number }[];
+    assert.equal(row!.who, 'saas_app');
+    assert.equal(row!.bypass, false);
+    assert.equal(row!.owned, 0);
+  });
+
+  test('tenant-owned tables have RLS enabled and forced', async () => {
+    const rows = rowsOf(
+      await t.deps.database.db.execute(sql`select relname, relrowsecurity, relforcerowsecurity from pg_class where relname in ('data_items', 'memberships') order by relname`),
+    ) as { relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }[];
+    assert.deepEqual(rows.map((r) => ({ ...r })), [
+      { relname: 'data_items', relrowsecurity: true, relforcerowsecurity: true },
+      { relname: 'memberships', relrowsecurity: true, relforcerowsecurity: true },
+    ]);
+  });
+
+  test('without a tenant context, a query reads no tenant rows (even with no WHERE clause)', async () => {
+    const items = await t.deps.database.db.select().from(dataItems);
+    assert.equal(items.length, 0);
+    const members = await t.deps.database.db.select().from(memberships);
+    assert.equal(members.length, 0);
+  });
+
+  test("inside tenant A's scope, an unfiltered query sees only A's rows", async () => {
+    const items = await t.deps.database.withTenant(a.tenant.id, (tx) => tx.select().from(dataItems));
+    assert.ok(items.length >= 1);
+    assert.ok(items.every((i) => i.tenantId === a.tenant.id));
+  });
+
+  test("inside tenant A's scope, writing a row for tenant B is refused by the policy", async () => {
+    await assert.rejects(
+      t.deps.database.withTenant(a.tenant.id, (tx) => tx.insert(dataItems).values({ tenantId: b.tenant.id, name: 'planted' })),
+      (err: Error & { cause?: { code?: string } }) => (err.cause?.code ?? (err as { code?: string }).code) === '42501',
+    );
+    const updated = await t.deps.database.withTenant(a.tenant.id, (tx) =>
+      tx.update(dataItems).set({ name: 'hijacked' }).where(sql`${dataItems.tenantId} = ${b.tenant.id}`).returning(),
+    );
+    assert.equal(updated.length, 0);
+  });
+
+  test('even the table owner sees nothing without a tenant context (FORCE ROW LEVEL SECURITY)', async (ctx) => {
+    const result = await t.deps.withOwnerDb(async (db) => {
+      const [who] = rowsOf(await db.execute(sql`select rolsuper from pg_roles where rolname = current_user`)) as { rolsuper: boolean }[];
+      const [count] = rowsOf(await db.execute(sql`select count(*)::int as n from data_items`)) as { n: number }[];
+      return { superuser: who!.rolsuper, n: count!.n };
+    });
+    // Superusers bypass RLS by design; production owners are ordinary roles, where FORCE applies.
+    if (result.superuser) return ctx.skip('the migration role here is a superuser, which always bypasses RLS');
+    assert.equal(result.n, 0);
+  });
+});
