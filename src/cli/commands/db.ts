@@ -7,7 +7,7 @@ import { color, examples, EXIT_FAILURE, EXIT_USAGE, fail, print, printFields, pr
 async function migrate(): Promise<void> {
   await withContext({ migrate: false }, async (ctx) => {
     const { runMigrations } = await import('../../platform/db/migrations.js');
-    const applied = await ctx.deps.withOwnerDb((db) => runMigrations(db));
+    const applied = [...ctx.migratedOnOpen, ...(await ctx.deps.withOwnerDb((db) => runMigrations(db)))];
     if (applied.length === 0) {
       print(`Already up to date: ${describeDatabase(ctx.config)}.`);
       return;
