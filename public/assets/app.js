@@ -140,11 +140,8 @@
           this.timer = null;
         },
         resume: function () {
-          var self = this;
           this.pause();
-          this.timer = setTimeout(function () {
-            self.dismiss();
-          }, TOAST_MS);
+          this.timer = setTimeout(() => this.dismiss(), TOAST_MS);
         },
         dismiss: function () {
           var root = this.$root;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The seed's `test_complete_signup_flow`, step for step, in real Chromium against the real app on a
  * real port; then login, and the htmx Data page.

@@ -117,8 +117,9 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
   });
 
   r.get('/data/list', { preHandler: webGuards, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
-    const result = await data.list(request.tenantDb!, request.query.page ?? 1, request.query.per_page ?? 20);
-    return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, csrfToken: reply.generateCsrf() }));
+    const page = request.query.page ?? 1;
+    const result = await data.list(request.tenantDb!, page, request.query.per_page ?? 20);
+    return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, page, csrfToken: reply.generateCsrf() }));
   });
 
   r.post('/data', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {

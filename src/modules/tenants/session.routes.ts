@@ -10,7 +10,7 @@ import { appendSetCookies, clientInfo, formField, safeNextPath } from '../../pla
 import { redirect, sendPage } from '../../platform/http/htmx.js';
 import type { AuthGuards, AuthService } from '../auth/index.js';
 import type { TenantsService } from './tenants.service.js';
-import { LoginPage, TenantChooserPage } from '../auth/views/login.js';
+import { LoginPage, TenantChooserPage } from './views/login.js';
 
 interface Options {
   config: AppConfig;
@@ -39,6 +39,12 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
 
   r.get('/login', { schema: { hide: true } }, async (request, reply) => {
     const next = (request.query as Record<string, unknown>).next;
+    // Already signed in here: no need to ask again.
+    await guards.optionalWebUser(request);
+    if (request.auth) {
+      if (!request.tenant) return reply.redirect('/workspaces', 303);
+      if (await tenants.getMembershipRole(request.tenant.id, request.auth.userId)) return reply.redirect(safeNextPath(next), 303);
+    }
     return showLogin(request, reply, typeof next === 'string' ? { next: safeNextPath(next) } : {});
   });
 

@@ -509,13 +509,16 @@ export function EmptyState(props: {
   icon?: IconName;
   action?: Child;
   class?: string;
+  /** Heading level of the title so the page outline stays in order (default 3). */
+  level?: 2 | 3;
 }) {
+  const H = props.level === 2 ? 'h2' : 'h3';
   return (
     <div class={cx('flex flex-col items-center px-6 py-12 text-center', props.class)}>
       <span class="inline-flex size-12 items-center justify-center rounded-full bg-zinc-100 text-zinc-500 ring-8 ring-zinc-50 dark:bg-white/5 dark:text-zinc-400 dark:ring-white/[0.02]">
         <Icon name={props.icon ?? 'inbox'} class="size-5" />
       </span>
-      <h3 class="mt-5 text-sm font-semibold text-zinc-900 dark:text-white">{props.title}</h3>
+      <H class="mt-5 text-sm font-semibold text-zinc-900 dark:text-white">{props.title}</H>
       {props.description ? <p class="mt-1 max-w-sm text-sm muted">{props.description}</p> : null}
       {props.action ? <div class="mt-5">{props.action}</div> : null}
     </div>
@@ -541,11 +544,11 @@ export function StatCard(props: {
 }) {
   const m = props.meter;
   return (
-    <div id={props.id} class={cx('card card-body flex flex-col', props.class)}>
+    <div id={props.id} class={cx('card flex flex-col p-4 sm:p-6', props.class)}>
       <div class="flex items-center justify-between gap-3">
         <p class="stat-label">{props.label}</p>
         {props.icon ? (
-          <span class="inline-flex size-8 items-center justify-center rounded-lg bg-zinc-100 text-zinc-500 dark:bg-white/5 dark:text-zinc-400">
+          <span class="hidden size-8 shrink-0 items-center justify-center rounded-lg bg-zinc-100 text-zinc-500 sm:inline-flex dark:bg-white/5 dark:text-zinc-400">
             <Icon name={props.icon} class="size-4" />
           </span>
         ) : null}

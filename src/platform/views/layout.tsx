@@ -331,7 +331,7 @@ export function AuthCard(props: { title: string; subtitle?: Child; children: Chi
           {props.subtitle ? <p class="mt-2 text-sm muted">{props.subtitle}</p> : null}
         </div>
         <div class="card p-6 sm:p-8">{props.children}</div>
-        {props.footer ? <p class="mt-6 text-center text-sm muted">{props.footer}</p> : null}
+        {props.footer ? <div class="mt-6 text-center text-sm muted">{props.footer}</div> : null}
       </div>
     </div>
   );

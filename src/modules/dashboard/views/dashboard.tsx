@@ -11,6 +11,9 @@ export interface DashboardPageProps {
   /** Root-site URL (e.g. http://localhost:8000); used to show the workspace address and docs link. */
   rootUrl?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
+  /** Render the stats into the page right away (no loading skeleton, works without JavaScript);
+   *  they still refresh every 30 s. Omit to load them with htmx after the page shows. */
+  stats?: DashboardStatsView;
 }
 
 export interface DashboardStatsView {
@@ -19,7 +22,8 @@ export interface DashboardStatsView {
   plan: string;
   /** null = no limit on this plan. */
   planLimitItems: number | null;
-  apiCallsToday: number;
+  /** Omitted until API usage is tracked: the card is hidden rather than showing a made-up number. */
+  apiCallsToday?: number;
 }
 
 const nf = new Intl.NumberFormat('en-US');
@@ -45,10 +49,10 @@ function StatsSkeleton() {
   return (
     <div class="grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4" aria-hidden="true">
       {[0, 1, 2, 3].map((i) => (
-        <div class={i === 0 || i === 3 ? 'card card-body col-span-2 sm:col-span-1' : 'card card-body'}>
+        <div class={i === 0 || i === 3 ? 'card col-span-2 p-4 sm:col-span-1 sm:p-6' : 'card p-4 sm:p-6'}>
           <div class="flex items-center justify-between">
             <Skeleton class="h-4 w-24" />
-            <Skeleton class="size-8 rounded-lg" />
+            <Skeleton class="hidden size-8 rounded-lg sm:block" />
           </div>
           <Skeleton class="mt-3 h-8 w-20" />
           <Skeleton class="mt-4 h-2 w-full rounded-full" />
@@ -71,7 +75,7 @@ export function DashboardStats(props: { stats: DashboardStatsView }) {
         ? 'Limit reached: upgrade to add more'
         : `${nf.format(Math.max(0, limit - s.dataItems))} left (${pct ?? 0}% used)`;
   return (
-    <div class="grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4">
+    <div class={s.apiCallsToday === undefined ? 'grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4' : 'grid grid-cols-2 gap-3 sm:gap-4 xl:grid-cols-4'}>
       <StatCard
         id="stat-items"
         class="col-span-2 sm:col-span-1"
@@ -81,7 +85,7 @@ export function DashboardStats(props: { stats: DashboardStatsView }) {
           <>
             {nf.format(s.dataItems)}
             {limit !== null ? (
-              <span class="ml-1 text-base font-medium text-zinc-400 dark:text-zinc-500">/ {nf.format(limit)}</span>
+              <span class="ml-1 text-base font-medium text-zinc-500 dark:text-zinc-400">/ {nf.format(limit)}</span>
             ) : null}
           </>
         }
@@ -99,16 +103,18 @@ export function DashboardStats(props: { stats: DashboardStatsView }) {
         value={nf.format(s.members)}
         hint={s.members === 1 ? 'Just you so far' : 'People in this workspace'}
       />
-      <StatCard
-        id="stat-api-calls"
-        label="API calls today"
-        icon="activity"
-        value={nf.format(s.apiCallsToday)}
-        hint="Requests made with this workspace’s API keys"
-      />
+      {s.apiCallsToday === undefined ? null : (
+        <StatCard
+          id="stat-api-calls"
+          label="API calls today"
+          icon="activity"
+          value={nf.format(s.apiCallsToday)}
+          hint="Made with your API keys"
+        />
+      )}
       <StatCard
         id="stat-plan"
-        class="col-span-2 sm:col-span-1"
+        class={s.apiCallsToday === undefined ? undefined : 'col-span-2 sm:col-span-1'}
         label="Plan"
         icon="credit-card"
         value={titleCase(s.plan)}
@@ -182,18 +188,22 @@ export function DashboardPage(props: DashboardPageProps) {
           <h2 id="stats-title" class="sr-only">
             Usage
           </h2>
-          <div
-            id="dashboard-stats"
-            class="dashboard"
-            hx-get="/dashboard/stats"
-            hx-trigger="load, every 30s"
-            hx-swap="innerHTML"
-          >
-            <StatsSkeleton />
-            <p class="sr-only" role="status">
-              Loading usage…
-            </p>
-          </div>
+          {props.stats ? (
+            <div id="dashboard-stats" class="dashboard" hx-get="/dashboard/stats" hx-trigger="every 30s" hx-swap="innerHTML">
+              <DashboardStats stats={props.stats} />
+            </div>
+          ) : (
+            <div
+              id="dashboard-stats"
+              class="dashboard"
+              hx-get="/dashboard/stats"
+              hx-trigger="load, every 30s"
+              hx-swap="innerHTML"
+            >
+              <StatsSkeleton />
+              <p class="sr-only">Loading usage…</p>
+            </div>
+          )}
         </section>
 
         <section class="mt-10" aria-labelledby="quick-title">

@@ -105,7 +105,7 @@ export function DataRow(props: { item: DataItemView; csrfToken: string }) {
   const valid = !Number.isNaN(created.getTime());
   return (
     <tr id={`item-${it.id}`} class="data-row">
-      <td class="max-w-0">
+      <td class="w-full max-w-0 md:w-auto">
         <p class="truncate font-medium text-zinc-900 dark:text-white">{it.name}</p>
         <p class="mt-0.5 truncate text-xs text-zinc-500 md:hidden dark:text-zinc-400">
           <span class="sm:hidden">{valid ? dateFormat.format(created) : ''}</span>
@@ -253,7 +253,7 @@ export function DataPage(props: DataPageProps) {
 
         <Card class="mt-6" title="Items" titleId="items-title" padded={false}>
           <div class="table-wrap">
-            <table class="table table-fixed" aria-labelledby="items-title">
+            <table class="table md:table-fixed" aria-labelledby="items-title">
               <thead>
                 <tr>
                   <th scope="col" class="md:w-[30%]">

@@ -58,7 +58,7 @@ function ProductPreview() {
             <span class="size-2.5 rounded-full bg-zinc-300 dark:bg-zinc-700"></span>
             <span class="size-2.5 rounded-full bg-zinc-300 dark:bg-zinc-700"></span>
             <span class="size-2.5 rounded-full bg-zinc-300 dark:bg-zinc-700"></span>
-            <span class="mx-auto rounded-md bg-zinc-100 px-3 py-0.5 font-mono text-[11px] text-zinc-500 dark:bg-white/5 dark:text-zinc-400">
+            <span class="mx-auto rounded-md bg-zinc-100 px-3 py-0.5 font-mono text-[11px] text-zinc-600 dark:bg-white/5 dark:text-zinc-400">
               acme.yourapp.com/dashboard
             </span>
           </div>
@@ -71,10 +71,10 @@ function ProductPreview() {
               <div class="rounded-md bg-zinc-100 px-2 py-1.5 text-xs font-medium text-zinc-900 dark:bg-white/10 dark:text-white">
                 Dashboard
               </div>
-              <div class="px-2 py-1.5 text-xs text-zinc-500">Data</div>
-              <div class="px-2 py-1.5 text-xs text-zinc-500">API keys</div>
-              <div class="px-2 py-1.5 text-xs text-zinc-500">Webhooks</div>
-              <div class="px-2 py-1.5 text-xs text-zinc-500">Billing</div>
+              <div class="px-2 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">Data</div>
+              <div class="px-2 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">API keys</div>
+              <div class="px-2 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">Webhooks</div>
+              <div class="px-2 py-1.5 text-xs text-zinc-600 dark:text-zinc-400">Billing</div>
             </div>
             <div class="min-w-0 space-y-4">
               <div class="grid grid-cols-3 gap-3">
@@ -84,7 +84,7 @@ function ProductPreview() {
                   ['Plan', 'Pro'],
                 ].map(([label, value]) => (
                   <div class="rounded-lg border border-zinc-200 p-3 dark:border-white/10">
-                    <p class="truncate text-[11px] text-zinc-500">{label}</p>
+                    <p class="truncate text-[11px] text-zinc-600 dark:text-zinc-400">{label}</p>
                     <p class="mt-1 text-base font-semibold text-zinc-900 tabular-nums sm:text-lg dark:text-white">{value}</p>
                   </div>
                 ))}
@@ -238,19 +238,19 @@ export function LandingPage(props: LandingPageProps) {
             </div>
             <pre class="overflow-x-auto p-4 font-mono text-[13px] leading-6 text-zinc-300">
               <code>
-                <span class="text-zinc-500"># every request is scoped to the key’s workspace</span>
+                <span class="text-zinc-400"># every request is scoped to the key’s workspace</span>
                 {'\n'}
                 <span class="text-brand-300">curl</span> https://acme.yourapp.com/api/v1/data \{'\n'}
                 {'  '}-H <span class="text-emerald-300">"Authorization: Bearer $API_KEY"</span>
                 {'\n\n'}
-                <span class="text-zinc-500">{'{'}</span>
+                <span class="text-zinc-400">{'{'}</span>
                 {'\n  '}
                 <span class="text-sky-300">"items"</span>: [{'{ '}
                 <span class="text-sky-300">"name"</span>: <span class="text-emerald-300">"Q3 report"</span>
                 {' }'}],{'\n  '}
                 <span class="text-sky-300">"nextPage"</span>: <span class="text-amber-300">2</span>
                 {'\n'}
-                <span class="text-zinc-500">{'}'}</span>
+                <span class="text-zinc-400">{'}'}</span>
               </code>
             </pre>
           </figure>

@@ -126,6 +126,7 @@ export function PricingPage(props: PricingPageProps) {
             </p>
           </div>
 
+          <h2 class="sr-only">Plans</h2>
           {props.plans.length ? (
             <div class={cx('mx-auto mt-16 grid max-w-5xl gap-8 lg:gap-6', cols)}>
               {props.plans.map((plan) => (

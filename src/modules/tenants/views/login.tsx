@@ -187,7 +187,7 @@ export function TenantChooserPage(props: TenantChooserPageProps) {
                         {hostOf(t.url, t.subdomain)}
                       </span>
                     </span>
-                    <Badge tone={roleTone(t.role)}>{t.role}</Badge>
+                    <Badge tone={roleTone(t.role)}>{t.role.charAt(0).toUpperCase() + t.role.slice(1)}</Badge>
                     <Icon
                       name="chevron-right"
                       class="size-4 shrink-0 text-zinc-400 transition-transform group-hover:translate-x-0.5"
@@ -206,6 +206,7 @@ export function TenantChooserPage(props: TenantChooserPageProps) {
         ) : (
           <EmptyState
             class="py-4"
+            level={2}
             icon="building"
             title="No workspaces yet"
             description="You are not a member of any workspace. Create one, or ask a teammate to invite you."
