@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -42,7 +42,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    disableRequestLogging: !config.accessLog,
+    logController: new LogController({ disableRequestLogging: !config.accessLog }),
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
     // Honour an upstream request id only from a proxy we trust; otherwise mint one.

@@ -221,7 +221,7 @@ export function DashboardPage(props: DashboardPageProps) {
               href={`${props.rootUrl ?? ''}/docs`}
               icon="book"
               title="API docs"
-              body="Every endpoint, with examples. Use an API key to call them from your own code."
+              body="Every endpoint, with examples. Sign in with POST /auth/login and call them from your own code."
             />
           </div>
         </section>

@@ -238,19 +238,15 @@ export function LandingPage(props: LandingPageProps) {
             </div>
             <pre class="overflow-x-auto p-4 font-mono text-[13px] leading-6 text-zinc-300">
               <code>
-                <span class="text-zinc-400"># every request is scoped to the key’s workspace</span>
+                <span class="text-zinc-400"># the workspace is the host: every request is scoped to it</span>
                 {'\n'}
-                <span class="text-brand-300">curl</span> https://acme.yourapp.com/api/v1/data \{'\n'}
-                {'  '}-H <span class="text-emerald-300">"Authorization: Bearer $API_KEY"</span>
+                <span class="text-brand-300">curl</span> https://acme.yourapp.com/api/data \{'\n'}
+                {'  '}-H <span class="text-emerald-300">"Authorization: Bearer $TOKEN"</span>
                 {'\n\n'}
-                <span class="text-zinc-400">{'{'}</span>
-                {'\n  '}
-                <span class="text-sky-300">"items"</span>: [{'{ '}
-                <span class="text-sky-300">"name"</span>: <span class="text-emerald-300">"Q3 report"</span>
-                {' }'}],{'\n  '}
-                <span class="text-sky-300">"nextPage"</span>: <span class="text-amber-300">2</span>
-                {'\n'}
-                <span class="text-zinc-400">{'}'}</span>
+                [{'{ '}
+                <span class="text-sky-300">"name"</span>: <span class="text-emerald-300">"Q3 report"</span>,{' '}
+                <span class="text-sky-300">"description"</span>: <span class="text-emerald-300">"For the board"</span>
+                {' }'}]{'\n'}
               </code>
             </pre>
           </figure>
