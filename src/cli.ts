@@ -13,7 +13,7 @@ import { registerSetupCommand } from './cli/commands/setup.js';
 import { registerTenantsCommands } from './cli/commands/tenants.js';
 import { registerUsersCommands } from './cli/commands/users.js';
 import { registerWorkerCommand } from './cli/commands/worker.js';
-import { CliError, color, examples, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli/output.js';
+import { CliError, color, errorMessage, examples, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli/output.js';
 import { ConfigError } from './platform/config.js';
 import { AppError } from './platform/errors.js';
 
@@ -96,13 +96,17 @@ function reportError(err: unknown, command: Command | null): number {
     printError(err.message);
     return EXIT_FAILURE;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  printError(message, process.env.DEBUG ? undefined : 'Set DEBUG=1 to see the stack trace.');
+  printError(errorMessage(err), process.env.DEBUG ? undefined : 'Set DEBUG=1 to see the stack trace.');
   if (process.env.DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return EXIT_FAILURE;
 }
 
 async function main(): Promise<number> {
+  // `saas-cli users list | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
   // Real environment variables win over the file.
   if (fs.existsSync('.env')) {
     try {

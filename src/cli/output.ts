@@ -58,10 +58,14 @@ export function printFields(fields: [label: string, value: string][]): void {
   for (const [label, value] of fields) print(`  ${color.out.dim(label.padEnd(width))}  ${value}`);
 }
 
-/** A one-time secret (a generated password): highlighted, with the reminder that it is not shown again. */
-export function printSecretOnce(label: string, secret: string): void {
-  printFields([[label, color.out.bold(secret)]]);
+/** The reminder printed under a one-time secret (a generated password). */
+export function printShownOnce(): void {
   print(color.out.yellow('  This password is shown only now: store it in a password manager.'));
+}
+
+/** A one-time secret as a field value: highlighted so it stands out in the block. */
+export function secret(value: string): string {
+  return color.out.bold(value);
 }
 
 export type Cell = string | number | boolean | null | undefined;
@@ -75,6 +79,8 @@ export function printTable(head: string[], rows: Cell[][], empty = 'Nothing to s
     head: head.map((h) => color.out.bold(h)),
     // cli-table3 colours headers and borders itself unless told not to; we colour (or not) above.
     style: { head: [], border: [] },
+    // No rule between body rows: compact, and easier to scan.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const row of rows) table.push(row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))));
   print(table.toString());
@@ -97,4 +103,11 @@ export function yesNo(value: boolean): string {
 /** The `Examples:` block shown after a command's `--help`. */
 export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** The most telling message: database drivers' errors arrive wrapped ("Failed query: ..."), and the cause says what went wrong. */
+export function errorMessage(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }

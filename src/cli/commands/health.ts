@@ -2,7 +2,7 @@
 import net from 'node:net';
 import type { Command } from 'commander';
 import { describeDatabase, withContext } from '../context.js';
-import { color, examples, EXIT_FAILURE, print, printJson, printTable } from '../output.js';
+import { color, errorMessage, examples, EXIT_FAILURE, print, printJson, printTable } from '../output.js';
 
 type Status = 'ok' | 'fail' | 'off';
 
@@ -38,8 +38,6 @@ function reachable(host: string, port: number): Promise<void> {
   });
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 async function health(opts: { json?: boolean }): Promise<void> {
   const checks = await withContext({ migrate: false }, async (ctx) => {
     const { config, deps } = ctx;
@@ -51,7 +49,7 @@ async function health(opts: { json?: boolean }): Promise<void> {
       databaseUp = true;
       results.push({ check: 'database', status: 'ok', detail: describeDatabase(config) });
     } catch (err) {
-      results.push({ check: 'database', status: 'fail', detail: `${describeDatabase(config)}: ${messageOf(err)}` });
+      results.push({ check: 'database', status: 'fail', detail: `${describeDatabase(config)}: ${errorMessage(err)}` });
     }
 
     if (!databaseUp) results.push({ check: 'migrations', status: 'fail', detail: 'unknown: the database is unreachable' });
@@ -64,7 +62,7 @@ async function health(opts: { json?: boolean }): Promise<void> {
             : { check: 'migrations', status: 'fail', detail: `${pending.length} pending (${pending.join(', ')}): run saas-cli db migrate` },
         );
       } catch (err) {
-        results.push({ check: 'migrations', status: 'fail', detail: messageOf(err) });
+        results.push({ check: 'migrations', status: 'fail', detail: errorMessage(err) });
       }
     }
 
@@ -76,12 +74,17 @@ async function health(opts: { json?: boolean }): Promise<void> {
         await withTimeout(redis.ping(), 'Redis');
         results.push({ check: 'redis', status: 'ok', detail: `${redis.options.host ?? 'localhost'}:${redis.options.port ?? 6379}` });
       } catch (err) {
-        results.push({ check: 'redis', status: 'fail', detail: messageOf(err) });
+        results.push({ check: 'redis', status: 'fail', detail: errorMessage(err) });
       }
     }
 
     if (!config.smtpUrl) {
-      results.push({ check: 'mail', status: 'ok', detail: `dev outbox in ${config.dataDir}/mail: nothing is sent` });
+      // Fine in development; in production it means no email (invitations, password resets) ever arrives.
+      results.push(
+        config.isProduction
+          ? { check: 'mail', status: 'fail', detail: 'SMTP_URL is not set: mail goes to the dev outbox and is never delivered' }
+          : { check: 'mail', status: 'ok', detail: `dev outbox in ${config.dataDir}/mail: nothing is sent` },
+      );
     } else {
       const smtp = new URL(config.smtpUrl);
       const port = Number(smtp.port) || (smtp.protocol === 'smtps:' ? 465 : 587);
@@ -89,7 +92,7 @@ async function health(opts: { json?: boolean }): Promise<void> {
         await reachable(smtp.hostname, port);
         results.push({ check: 'mail', status: 'ok', detail: `SMTP ${smtp.hostname}:${port} reachable` });
       } catch (err) {
-        results.push({ check: 'mail', status: 'fail', detail: `SMTP ${smtp.hostname}:${port}: ${messageOf(err)}` });
+        results.push({ check: 'mail', status: 'fail', detail: `SMTP ${smtp.hostname}:${port}: ${errorMessage(err)}` });
       }
     }
     return results;

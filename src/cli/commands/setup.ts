@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createPasswordUser, generatePassword } from '../accounts.js';
 import { parseEmail, parsePassword } from '../args.js';
 import { describeDatabase, withContext } from '../context.js';
-import { color, examples, print, printFields, printJson, printSecretOnce, printSuccess } from '../output.js';
+import { color, examples, print, printFields, printJson, printShownOnce, printSuccess, secret } from '../output.js';
 
 interface SetupOptions {
   adminEmail: string;
@@ -52,7 +52,10 @@ async function setup(opts: SetupOptions): Promise<void> {
     else printSuccess(`Database schema is up to date (${describeDatabase(ctx.config)})`);
     if (admin.created) {
       printSuccess(`Created super admin: ${admin.email}`);
-      if (generated) printSecretOnce('Password', generated);
+      if (generated) {
+        printFields([['Password', secret(generated)]]);
+        printShownOnce();
+      }
     } else {
       const what = admin.madeSuperAdmin ? 'already exists; it is now a super admin' : 'already exists and is a super admin';
       printSuccess(`${admin.email} ${what} (${admin.passwordChanged ? 'password changed' : 'password unchanged'})`);

@@ -5,7 +5,7 @@ import { tenantOrigin } from '../../platform/config.js';
 import { generatePassword } from '../accounts.js';
 import { integerBetween, parseEmail, parseName, parseSubdomain, PLAN_IDS } from '../args.js';
 import { withContext } from '../context.js';
-import { color, examples, formatDate, print, printFields, printJson, printSecretOnce, printSuccess, printTable } from '../output.js';
+import { color, examples, formatDate, print, printFields, printJson, printShownOnce, printSuccess, printTable, secret } from '../output.js';
 
 interface CreateOptions {
   ownerEmail: string;
@@ -53,13 +53,10 @@ async function createTenant(name: string, subdomain: string, opts: CreateOptions
       ['Subdomain', tenant.subdomain],
       ['Plan', tenant.plan],
       ['ID', tenant.id],
-      ['Owner', opts.ownerEmail + (generated ? color.out.dim(' (new user)') : '')],
+      ['Owner', opts.ownerEmail + (generated ? color.out.dim(' (no such user: created it)') : '')],
+      ...(generated ? ([['Password', secret(generated)]] as [string, string][]) : []),
     ]);
-    if (generated) {
-      print();
-      printSuccess(`Created the owner's account: ${opts.ownerEmail}`);
-      printSecretOnce('Password', generated);
-    }
+    if (generated) printShownOnce();
   });
 }
 

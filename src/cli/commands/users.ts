@@ -14,10 +14,11 @@ import {
   print,
   printFields,
   printJson,
-  printSecretOnce,
+  printShownOnce,
   printSuccess,
   printTable,
   printWarning,
+  secret,
   yesNo,
 } from '../output.js';
 
@@ -86,8 +87,9 @@ async function createUser(email: string, opts: CreateOptions): Promise<void> {
         ['Name', user.name],
         ['Super admin', yesNo(user.isSuperAdmin)],
         ...(membership ? ([['Tenant', `${membership.tenant} (${membership.role})`]] as [string, string][]) : []),
+        ...(generated ? ([['Password', secret(generated)]] as [string, string][]) : []),
       ]);
-      if (generated) printSecretOnce('Password', generated);
+      if (generated) printShownOnce();
     }
     if (membershipError) {
       // The user exists (and its password was just printed); only the membership is missing.
