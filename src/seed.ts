@@ -32,7 +32,5 @@ export async function seedDemo(deps: Deps, services: Services): Promise<SeedResu
     ['Roadmap', 'What we ship next quarter'],
   ] as const;
   for (const [name, description] of samples) await services.data.create(scope, tenant.plan, { name, description }, userId);
-  // The tenant lookup cached "missing" a moment ago; drop it.
-  await deps.cache.delete(`tenant:sub:${DEMO.subdomain}`);
   return { created: true, ...result };
 }

@@ -12,8 +12,6 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const PLAN_IDS = PLANS.map((p) => p.id);
 
-/** Kept in step with the tenants service, which checks roles again; listed here so `--help` can show them without loading it. */
-export const ROLE_NAMES = ['owner', 'admin', 'member', 'billing', 'viewer'] as const;
 
 export function parseEmail(value: string): string {
   const email = value.trim().toLowerCase();
@@ -61,3 +59,6 @@ export function parseQueues(value: string): QueueName[] {
   if (unknown.length) throw new InvalidArgumentError(`Unknown queue ${unknown.map((q) => `"${q}"`).join(', ')}; choose from ${QUEUE_NAMES.join(', ')}.`);
   return [...new Set(names)] as QueueName[];
 }
+
+/** Member roles, from the module's small roles file (not its index: that loads the auth library). */
+export { MEMBER_ROLES as ROLE_NAMES } from '../modules/tenants/roles.js';

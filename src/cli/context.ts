@@ -11,8 +11,6 @@ import { CliError, EXIT_FAILURE } from './output.js';
 export interface CliContext {
   config: AppConfig;
   deps: Deps;
-  /** Migrations applied while opening a new embedded database (empty otherwise). */
-  migratedOnOpen: string[];
   /** The shared services; loaded on first call (they pull in most of the app). */
   services(): Promise<Services>;
 }
@@ -63,11 +61,6 @@ export function describeDatabase(config: AppConfig): string {
   return `PostgreSQL database "${name}" on ${url.hostname}${url.port ? `:${url.port}` : ''}`;
 }
 
-function isMissingAppRole(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e.code === '22023' && typeof e.message === 'string' && /role ".*" does not exist/.test(e.message);
-}
-
 async function closeWithin(deps: Deps, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   // A Redis or PostgreSQL server that went away can make a graceful close wait forever; the CLI exits anyway.
@@ -85,17 +78,11 @@ export async function withContext<T>(options: ContextOptions, fn: (ctx: CliConte
     import('../platform/db/pglite.js'),
   ]);
   let deps: Deps;
-  let migratedOnOpen: string[] = [];
   try {
     deps = await buildDeps(config, log, { jobs: allJobs, ...(options.migrate === false ? { migrate: false } : {}) });
   } catch (err) {
     if (err instanceof DataDirLockedError) throw new CliError(err.message, EXIT_FAILURE);
-    if (!(options.migrate === false && !config.databaseUrl && isMissingAppRole(err))) throw err;
-    // A new embedded database has no app role yet (a migration creates it) and the embedded adapter
-    // switches to that role on open, so it can only be opened by migrating it.
-    deps = await buildDeps(config, log, { jobs: allJobs });
-    const { getMigrationStatus } = await import('../platform/db/migrations.js');
-    migratedOnOpen = (await deps.withOwnerDb((db) => getMigrationStatus(db))).filter((m) => m.applied).map((m) => m.tag);
+    throw err;
   }
   try {
     if (options.requireSchema) {
@@ -112,7 +99,6 @@ export async function withContext<T>(options: ContextOptions, fn: (ctx: CliConte
     return await fn({
       config,
       deps,
-      migratedOnOpen,
       async services() {
         if (!services) {
           const { createServices } = await import('../services.js');

@@ -73,20 +73,26 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       );
       database = handle.database;
       closers.push(() => database.close());
+      // The app role is created by the first migrations: until they ran (a CLI opening a new
+      // database with migrate: false), the session stays the owner.
+      const useAppRoleIfPresent = async () => {
+        const { rows } = await handle.client.query(`select 1 from pg_roles where rolname = $1`, [APP_ROLE]);
+        if (rows.length > 0) await handle.useAppRole();
+      };
       // One connection: the owner's turn is a RESET ROLE / SET ROLE pair around it.
       withOwnerDb = async (fn) => {
         await handle.client.exec('RESET ROLE');
         try {
           return await fn(database.db);
         } finally {
-          await handle.client.exec(`SET ROLE ${APP_ROLE}`);
+          await useAppRoleIfPresent();
         }
       };
       if (options.migrate !== false) {
         const applied = await runMigrations(database.db);
         if (applied.length) log.info({ applied }, 'embedded database migrated');
       }
-      await handle.useAppRole();
+      await useAppRoleIfPresent();
     }
 
     // Cache and Redis
@@ -103,7 +109,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
     }
 
     // Jobs
-    const queue = redis ? createBullmqQueue(options.jobs, redis) : createInProcessQueue(options.jobs, log);
+    const queue = redis ? createBullmqQueue(options.jobs, redis, log) : createInProcessQueue(options.jobs, log);
     closers.unshift(() => queue.close()); // close first: running jobs may still use the db
 
     // Mail

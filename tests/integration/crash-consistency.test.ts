@@ -70,11 +70,12 @@ test('sign-ups interrupted by SIGKILL leave whole tenants or nothing', { skip },
         (select count(*)::int from users u where u.email like ${like}
            and not exists (select 1 from accounts a where a.user_id = u.id and a.provider_id = 'credential')) as users_without_password
     `),
-  ) as Record<string, number>[];
-  assert.equal(counts!.tenants_without_owner, 0);
-  assert.equal(counts!.users_without_tenant, 0);
-  assert.equal(counts!.users_without_password, 0);
-  assert.equal(counts!.tenants, counts!.users, 'one owner per signed-up tenant');
-  assert.ok(counts!.tenants > 0, 'some sign-ups completed, so the kills landed mid-stream rather than before any work');
-  console.log(`# crash test: ${counts!.tenants} of ${n} sign-ups completed before the kills`);
+  ) as { tenants: number; users: number; tenants_without_owner: number; users_without_tenant: number; users_without_password: number }[];
+  assert.ok(counts);
+  assert.equal(counts.tenants_without_owner, 0);
+  assert.equal(counts.users_without_tenant, 0);
+  assert.equal(counts.users_without_password, 0);
+  assert.equal(counts.tenants, counts.users, 'one owner per signed-up tenant');
+  assert.ok(counts.tenants > 0, 'some sign-ups completed, so the kills landed mid-stream rather than before any work');
+  console.log(`# crash test: ${counts.tenants} of ${n} sign-ups completed before the kills`);
 });

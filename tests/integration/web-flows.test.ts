@@ -232,4 +232,24 @@ describe('pages and errors', () => {
     assert.equal(missing.statusCode, 404);
     assert.match(missing.body, new RegExp(String(missing.headers['x-request-id'])));
   });
+
+  test('an unexpected error is a 500 page (or problem JSON) that hides the detail and shows the request id', async () => {
+    const original = t.services.tenants.getTenantBySubdomain;
+    t.services.tenants.getTenantBySubdomain = async () => {
+      throw new Error('boom: secret internal detail');
+    };
+    try {
+      const page = await t.app.inject({ method: 'GET', url: '/dashboard', headers: { host: hostFor('anything') } });
+      assert.equal(page.statusCode, 500);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+      assert.doesNotMatch(page.body, /secret internal detail/);
+      assert.match(page.body, new RegExp(String(page.headers['x-request-id'])));
+      const api = await t.app.inject({ method: 'GET', url: '/api/data', headers: { host: hostFor('anything') } });
+      assert.equal(api.statusCode, 500);
+      assert.equal(api.json().code, 'internal_error');
+      assert.doesNotMatch(api.body, /secret internal detail/);
+    } finally {
+      t.services.tenants.getTenantBySubdomain = original;
+    }
+  });
 });

@@ -7,13 +7,13 @@ import { color, examples, EXIT_FAILURE, EXIT_USAGE, fail, print, printFields, pr
 async function migrate(): Promise<void> {
   await withContext({ migrate: false }, async (ctx) => {
     const { runMigrations } = await import('../../platform/db/migrations.js');
-    const applied = [...ctx.migratedOnOpen, ...(await ctx.deps.withOwnerDb((db) => runMigrations(db)))];
+    const applied = await ctx.deps.withOwnerDb((db) => runMigrations(db));
     if (applied.length === 0) {
       print(`Already up to date: ${describeDatabase(ctx.config)}.`);
       return;
     }
     for (const tag of applied) printSuccess(`Applied ${tag}`);
-    print(`${describeDatabase(ctx.config)} is up to date.`);
+    print(`Up to date: ${describeDatabase(ctx.config)}.`);
   });
 }
 

@@ -14,7 +14,7 @@ interface SetupOptions {
 async function setup(opts: SetupOptions): Promise<void> {
   await withContext({ migrate: false }, async (ctx) => {
     const { runMigrations } = await import('../../platform/db/migrations.js');
-    const applied = [...ctx.migratedOnOpen, ...(await ctx.deps.withOwnerDb((db) => runMigrations(db)))];
+    const applied = await ctx.deps.withOwnerDb((db) => runMigrations(db));
     const { auth } = await ctx.services();
 
     const existing = await auth.users.findByEmail(opts.adminEmail);

@@ -9,7 +9,7 @@ import { color, examples, formatDate, print, printFields, printJson, printShownO
 
 interface CreateOptions {
   ownerEmail: string;
-  plan?: string;
+  plan: string;
   json?: boolean;
 }
 
@@ -21,7 +21,7 @@ async function createTenant(name: string, subdomain: string, opts: CreateOptions
     let generated: string | null = null;
     let ownerId: string;
     if (owner) {
-      tenant = await tenants.createTenant({ name, subdomain, ownerEmail: owner.email, ...(opts.plan ? { plan: opts.plan } : {}) });
+      tenant = await tenants.createTenant({ name, subdomain, ownerEmail: owner.email, plan: opts.plan });
       ownerId = owner.id;
     } else {
       // Sign-up creates the owner and the tenant in one transaction: both or neither.
@@ -31,7 +31,7 @@ async function createTenant(name: string, subdomain: string, opts: CreateOptions
         subdomain,
         email: opts.ownerEmail,
         password: generated,
-        ...(opts.plan ? { plan: opts.plan } : {}),
+        plan: opts.plan,
       });
       tenant = result.tenant;
       ownerId = result.userId;
@@ -86,7 +86,7 @@ export function registerTenantsCommands(program: Command): void {
     .argument('<name>', 'company or workspace name, e.g. "Acme Inc"', parseName)
     .argument('<subdomain>', 'subdomain: 3-63 lowercase letters, digits and hyphens', parseSubdomain)
     .requiredOption('--owner-email <email>', "owner's email; a user with a generated password is created if none exists", parseEmail)
-    .addOption(new Option('--plan <plan>', `plan (default: ${DEFAULT_PLAN_ID})`).choices(PLAN_IDS))
+    .addOption(new Option('--plan <plan>', 'the plan, which sets its limits').choices(PLAN_IDS).default(DEFAULT_PLAN_ID))
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',

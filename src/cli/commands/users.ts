@@ -26,7 +26,7 @@ interface CreateOptions {
   name?: string;
   password?: string;
   tenant?: string;
-  role?: string;
+  role: string;
   superAdmin?: boolean;
   json?: boolean;
 }
@@ -44,11 +44,11 @@ async function requireTenantBySubdomain(ctx: CliContext, subdomain: string) {
   return tenant;
 }
 
-async function createUser(email: string, opts: CreateOptions): Promise<void> {
-  if (opts.role && !opts.tenant) fail('--role needs --tenant: a role belongs to a membership in one tenant', EXIT_USAGE, 'Run saas-cli users create --help for usage.');
+async function createUser(email: string, opts: CreateOptions, command: Command): Promise<void> {
+  if (command.getOptionValueSource('role') === 'cli' && !opts.tenant) fail('--role needs --tenant: a role belongs to a membership in one tenant', EXIT_USAGE, 'Run saas-cli users create --help for usage.');
   await withContext({ requireSchema: true }, async (ctx) => {
     const { tenants } = await ctx.services();
-    const role = opts.role ?? 'member';
+    const role = opts.role;
     // Check everything the membership needs before the user exists, so a typo does not leave half the work done.
     const tenant = opts.tenant ? await requireTenantBySubdomain(ctx, opts.tenant) : null;
     if (!(tenants.memberRoles as readonly string[]).includes(role)) throw validationFailed({ role: `Choose one of: ${tenants.memberRoles.join(', ')}` });
@@ -146,7 +146,7 @@ export function registerUsersCommands(program: Command): void {
     .option('--name <name>', 'display name (default: the part of the email before the @)', parseName)
     .option('--password <password>', `password of at least ${PASSWORD_MIN_LENGTH} characters (default: a generated one, shown once)`, parsePassword)
     .option('--tenant <subdomain>', 'also make the user a member of this tenant', parseSubdomain)
-    .addOption(new Option('--role <role>', 'their role in --tenant (default: member)').choices(ROLE_NAMES))
+    .addOption(new Option('--role <role>', 'their role in --tenant').choices(ROLE_NAMES).default('member'))
     .option('--super-admin', 'give the user operator rights over every tenant')
     .option('--json', 'print the result as JSON')
     .addHelpText(

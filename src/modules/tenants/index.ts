@@ -9,3 +9,5 @@ export { checkSubdomain, suggestSubdomain, RESERVED_SUBDOMAINS } from './subdoma
 export { tenantsRoutes } from './tenants.routes.js';
 /** Browser login, logout, hand-off and workspace chooser. */
 export { sessionRoutes } from './session.routes.js';
+/** Built-in member roles. */
+export { MEMBER_ROLES, isMemberRole, type MemberRole } from './roles.js';

@@ -35,6 +35,16 @@ export function createTenantsRepository(db: Db) {
         .limit(1);
       return row ?? null;
     },
+    async insertMembership(tx: TenantDb, userId: string, role: string): Promise<void> {
+      await tx.insert(memberships).values({ tenantId: tx.tenantId, userId, role });
+    },
+    async listMembers(tx: TenantDb): Promise<{ userId: string; role: string; joinedAt: Date }[]> {
+      return tx
+        .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.createdAt })
+        .from(memberships)
+        .where(eq(memberships.tenantId, tx.tenantId))
+        .orderBy(asc(memberships.createdAt));
+    },
     async countMembers(tx: TenantDb): Promise<number> {
       const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.tenantId, tx.tenantId));
       return row?.n ?? 0;

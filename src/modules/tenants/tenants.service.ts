@@ -3,7 +3,7 @@
  * subdomain, memberships, and the tenant-scoped database handle.
  */
 import crypto from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
@@ -13,7 +13,7 @@ import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js'
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
-import { memberships } from './tenants.tables.js';
+import { isMemberRole, MEMBER_ROLES } from './roles.js';
 
 export interface Tenant {
   id: string;
@@ -33,12 +33,6 @@ export interface SignUpInput {
 }
 
 /** Roles a member can hold in a tenant, most powerful first. */
-export const MEMBER_ROLES = ['owner', 'admin', 'member', 'billing', 'viewer'] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
-
-export function isMemberRole(role: string): role is MemberRole {
-  return (MEMBER_ROLES as readonly string[]).includes(role);
-}
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TENANT_CACHE_SECONDS = 30;
@@ -77,6 +71,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     return repo.insertWithOwner(tx, { id, name: input.name.trim(), subdomain: input.subdomain, plan: input.plan }, ownerId);
   }
 
+  /** A lookup may have cached "no such tenant" for this subdomain a moment ago. */
+  const forgetSubdomain = (subdomain: string) => deps.cache.delete(`tenant:sub:${subdomain}`);
+
   const service = {
     checkTenantFields,
     memberRoles: MEMBER_ROLES,
@@ -103,11 +100,13 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
 
       const passwordHash = await auth.hashPassword(input.password);
       try {
-        return await deps.database.transaction(async (tx) => {
+        const created = await deps.database.transaction(async (tx) => {
           const user = await auth.users.insertWithPassword(tx, { email, name: email.split('@')[0]!, passwordHash });
           const tenant = await insertTenant(tx, { name: input.companyName, subdomain, plan }, user.id);
           return { tenant: toTenant(tenant), userId: user.id };
         });
+        await forgetSubdomain(subdomain);
+        return created;
       } catch (err) {
         mapUniqueViolation(err);
       }
@@ -123,7 +122,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       const owner = await auth.users.findByEmail(input.ownerEmail);
       if (!owner) throw validationFailed({ ownerEmail: 'No user has this email' });
       try {
-        return toTenant(await deps.database.transaction((tx) => insertTenant(tx, { name: input.name, subdomain, plan }, owner.id)));
+        const tenant = toTenant(await deps.database.transaction((tx) => insertTenant(tx, { name: input.name, subdomain, plan }, owner.id)));
+        await forgetSubdomain(subdomain);
+        return tenant;
       } catch (err) {
         mapUniqueViolation(err);
       }
@@ -196,20 +197,14 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
         if (limit !== null && (await repo.countMembers(tx)) >= limit) {
           throw new AppError('plan_limit_reached', `The ${tenant.plan} plan allows at most ${limit} members; upgrade the plan to add more`);
         }
-        await tx.insert(memberships).values({ tenantId, userId, role });
+        await repo.insertMembership(tx, userId, role);
       });
       await service.forgetMembership(tenantId, userId);
     },
 
     /** Everyone in the tenant with their role, oldest membership first. */
     async listMembers(tenantId: string): Promise<{ userId: string; role: string; joinedAt: Date }[]> {
-      const rows = await deps.database.withTenant(tenantId, (tx) =>
-        tx
-          .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.createdAt })
-          .from(memberships)
-          .where(eq(memberships.tenantId, tenantId))
-          .orderBy(asc(memberships.createdAt)),
-      );
+      const rows = await deps.database.withTenant(tenantId, (tx) => repo.listMembers(tx));
       return rows;
     },
 

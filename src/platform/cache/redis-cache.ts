@@ -12,7 +12,8 @@ export function createRedisClient(url: string, options: { forQueue?: boolean } =
   });
 }
 
-export function createRedisCache(redis: Redis, prefix = 'saas:'): Cache {
+/** Keys live under `saas:cache:` (queues use `saas:<queue>:`, rate limits `saas:rl:`). */
+export function createRedisCache(redis: Redis, prefix = 'saas:cache:'): Cache {
   return {
     async get(key) {
       return redis.get(prefix + key);

@@ -1,11 +1,15 @@
 /** BullMQ producer: enqueues onto Redis; `saas-cli worker` / `npm run worker` consumes. */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { QUEUE_NAMES, type JobDefinition, type JobQueue, type QueueName } from './queue.js';
 
-export function createBullmqQueue(definitions: JobDefinition<unknown>[], connection: Redis): JobQueue {
+export function createBullmqQueue(definitions: JobDefinition<unknown>[], connection: Redis, log: Logger): JobQueue {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const queues = new Map<QueueName, Queue>(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix: 'saas' })]));
+  // Without a listener, every queue prints raw connection errors while Redis is down; the
+  // connection itself already logs them once, through our logger.
+  for (const queue of queues.values()) queue.on('error', (err) => log.debug({ err: err.message, queue: queue.name }, 'queue error'));
   return {
     async enqueue(name, payload, options = {}) {
       const definition = byName.get(name);

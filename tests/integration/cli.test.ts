@@ -1,0 +1,177 @@
+/**
+ * The operator CLI end to end: each test runs `saas-cli` as a child process, as an operator would.
+ * Commands run one after another against one fresh DATA_DIR (embedded database), or against the shared
+ * PostgreSQL when DATABASE_URL is set, with names unique to this run.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHARED_DATABASE = Boolean(process.env.DATABASE_URL);
+const RUN = crypto.randomBytes(4).toString('hex');
+
+let dataDir = '';
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Result {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'test',
+    SECRET_KEY: 'cli-test-secret-0123456789abcdef-01234567',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    APP_BASE_DOMAIN: 'localhost',
+    PORT: '8000',
+    PUBLIC_URL: '',
+    SMTP_URL: '',
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
+    DEBUG: undefined,
+  };
+  // Empty rather than absent: a developer's ./.env must not point the test at a real database.
+  if (!SHARED_DATABASE) Object.assign(env, { DATABASE_URL: '', REDIS_URL: '' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function assertNoStack(r: Result) {
+  assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, `unexpected stack trace:\n${r.stderr}`);
+}
+
+function json<T>(r: Result): T {
+  assert.equal(r.status, 0, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+describe('saas-cli', () => {
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-cli-test-'));
+  });
+  after(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('--help lists the commands and exits 0', () => {
+    const r = cli('--help');
+    assert.equal(r.status, 0);
+    for (const command of ['setup', 'users', 'tenants', 'db', 'health', 'worker']) assert.match(r.stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  test('usage errors exit 2 with a one-line message and a hint, never a stack trace', () => {
+    const unknown = cli('frobnicate');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^error: unknown command 'frobnicate'/m);
+    assert.match(unknown.stderr, /Run saas-cli --help/);
+    assertNoStack(unknown);
+
+    const badSubdomain = cli('tenants', 'create', 'Acme', 'Bad_Sub', '--owner-email', 'owner@example.com');
+    assert.equal(badSubdomain.status, 2);
+    assert.match(badSubdomain.stderr, /Use lowercase letters, digits and hyphens only/);
+    assert.match(badSubdomain.stderr, /Run saas-cli tenants create --help/);
+    assertNoStack(badSubdomain);
+
+    const badLimit = cli('users', 'list', '--limit', 'abc');
+    assert.equal(badLimit.status, 2);
+    assert.match(badLimit.stderr, /--limit/);
+    assert.equal(badLimit.stdout, '');
+
+    // No terminal to confirm on, and no --yes: refused before anything is opened.
+    const reset = cli('db', 'reset');
+    assert.equal(reset.status, 2);
+    assert.match(reset.stderr, /--yes/);
+  });
+
+  const admin = `admin-${RUN}@example.com`;
+  test('setup migrates and creates the super admin once', () => {
+    const first = cli('setup', '--admin-email', admin);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, new RegExp(`Created super admin: ${admin}`));
+    const password = /Password\s+(\S+)/.exec(first.stdout)?.[1];
+    assert.ok(password && password.length >= 20, 'a generated password is printed');
+    assert.match(first.stdout, /shown only now/);
+    assert.match(first.stdout, /http:\/\/localhost:8000\/login/);
+
+    const second = cli('setup', '--admin-email', admin);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /already exists and is a super admin \(password unchanged\)/);
+    assert.ok(!second.stdout.includes(password), 'the password is never shown again');
+  });
+
+  const subdomain = `t-${RUN}`;
+  const owner = `owner-${RUN}@example.com`;
+  test('tenants create makes the owner when needed; tenants list shows the tenant', () => {
+    const created = cli('tenants', 'create', 'Test Co', subdomain, '--owner-email', owner, '--plan', 'professional');
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /✔ Created tenant: Test Co/);
+    assert.match(created.stdout, new RegExp(`URL\\s+http://${subdomain}\\.localhost:8000`));
+    assert.match(created.stdout, /Password\s+\S{20,}/);
+
+    const taken = cli('tenants', 'create', 'Other Co', subdomain, '--owner-email', owner);
+    assert.equal(taken.status, 2);
+    assert.match(taken.stderr, /subdomain: This subdomain is taken/);
+
+    const tenants = json<{ name: string; subdomain: string; plan: string; status: string }[]>(cli('tenants', 'list', '--json', '--limit', '10000'));
+    const tenant = tenants.find((t) => t.subdomain === subdomain);
+    assert.deepEqual(tenant && { name: tenant.name, plan: tenant.plan, status: tenant.status }, { name: 'Test Co', plan: 'professional', status: 'active' });
+  });
+
+  const member = `member-${RUN}@example.com`;
+  test('users create adds a member with a role; users list finds them', () => {
+    const user = json<{ id: string; email: string; name: string; membership: { tenant: string; role: string }; generatedPassword: string }>(
+      cli('users', 'create', member, '--name', 'Mia Member', '--tenant', subdomain, '--role', 'admin', '--json'),
+    );
+    assert.equal(user.email, member);
+    assert.deepEqual(user.membership, { tenant: subdomain, role: 'admin' });
+    assert.ok(user.generatedPassword.length >= 20);
+
+    const members = json<{ id: string; email: string; name: string; role: string; isSuperAdmin: boolean }[]>(
+      cli('users', 'list', '--tenant', subdomain, '--json'),
+    );
+    assert.deepEqual(
+      members.map((m) => [m.email, m.role]).sort(),
+      [
+        [member, 'admin'],
+        [owner, 'owner'],
+      ],
+    );
+    assert.equal(members.find((m) => m.email === member)?.name, 'Mia Member');
+  });
+
+  let migrationCount = 0;
+  test('db status and health report all OK (exit 0)', () => {
+    const status = json<{ upToDate: boolean; pending: string[]; migrations: { tag: string; applied: boolean }[] }>(cli('db', 'status', '--json'));
+    assert.equal(status.upToDate, true);
+    assert.ok(status.migrations.length > 0 && status.migrations.every((m) => m.applied));
+    migrationCount = status.migrations.length;
+
+    const health = json<{ ok: boolean; checks: { check: string; status: string }[] }>(cli('health', '--json'));
+    assert.equal(health.ok, true);
+    assert.deepEqual(
+      health.checks.map((c) => c.check),
+      ['database', 'migrations', 'redis', 'mail'],
+    );
+  });
+
+  test('db reset --yes empties the embedded database and migrates it again', { skip: SHARED_DATABASE && 'DATABASE_URL is shared with other tests' }, () => {
+    const reset = cli('db', 'reset', '--yes');
+    assert.equal(reset.status, 0, reset.stderr);
+    assert.match(reset.stdout, /Dropped every table/);
+    // Every migration ran again, so the tables were really gone.
+    assert.match(reset.stdout, new RegExp(`Applied ${migrationCount} migrations?:`));
+  });
+});
