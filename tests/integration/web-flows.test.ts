@@ -3,6 +3,7 @@
  * login/logout, the htmx Data page, and the error pages. The same flows run in Chromium in tests/e2e.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CookieJar, createTenantWithOwner, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
@@ -15,10 +16,13 @@ after(async () => t?.close());
 /** A tiny browser: cookies per host, follows nothing automatically. */
 function browser() {
   const jar = new CookieJar();
+  // Each simulated browser is its own client address, as real visitors are: per-IP limits apply to each.
+  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
   const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
     const res = await t.app.inject({
       method,
       url,
+      remoteAddress,
       headers: {
         host,
         cookie: jar.header(host),
