@@ -336,3 +336,32 @@ export function AuthCard(props: { title: string; subtitle?: Child; children: Chi
     </div>
   );
 }
+
+/** What every signed-in page of a workspace passes to its layout. */
+export interface AppPageContext {
+  csrfToken: string;
+  user: { name: string; email: string };
+  tenant: { name: string; subdomain: string };
+  rootUrl?: string;
+  flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
+}
+
+/** The layout of a workspace page (app navigation, not indexed): new module pages start here. */
+export function AppLayout(props: { page: AppPageContext; title: string; active?: LayoutProps['active']; children: unknown }) {
+  const { page } = props;
+  return (
+    <Layout
+      title={props.title}
+      nav="app"
+      active={props.active}
+      csrfToken={page.csrfToken}
+      user={page.user}
+      tenant={page.tenant}
+      rootUrl={page.rootUrl}
+      flash={page.flash}
+      noindex
+    >
+      {props.children}
+    </Layout>
+  );
+}

@@ -1,6 +1,6 @@
 // The workspace home on a tenant subdomain. Stats load with htmx (and refresh every 30 s) so the
 // page itself renders without waiting for the counters.
-import { Layout } from '../../../platform/views/layout.js';
+import { AppLayout } from '../../../platform/views/layout.js';
 import { Badge, Icon, Skeleton, StatCard, type IconName } from '../../../platform/views/components.js';
 
 export interface DashboardPageProps {
@@ -150,17 +150,7 @@ function QuickLink(props: { href: string; icon: IconName; title: string; body: s
 export function DashboardPage(props: DashboardPageProps) {
   const host = workspaceHost(props.tenant.subdomain, props.rootUrl);
   return (
-    <Layout
-      title={`${props.tenant.name} dashboard`}
-      nav="app"
-      active="dashboard"
-      csrfToken={props.csrfToken}
-      user={props.user}
-      tenant={props.tenant}
-      rootUrl={props.rootUrl}
-      flash={props.flash}
-      noindex
-    >
+    <AppLayout page={props} title={`${props.tenant.name} dashboard`} active="dashboard">
       <div class="container-page py-8 sm:py-10">
         <div class="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
           <div class="min-w-0">
@@ -226,6 +216,6 @@ export function DashboardPage(props: DashboardPageProps) {
           </div>
         </section>
       </div>
-    </Layout>
+    </AppLayout>
   );
 }

@@ -1,7 +1,7 @@
 // "Data": the sample tenant-scoped resource. Copy this file when you add a resource of your own:
 // a create form that works with and without JavaScript, a table that pages in with infinite
 // scroll, inline validation errors, and deletes with a confirmation and a no-JS fallback.
-import { Layout } from '../../../platform/views/layout.js';
+import { AppLayout } from '../../../platform/views/layout.js';
 import {
   Button,
   Card,
@@ -222,17 +222,7 @@ export function DataRows(props: {
 
 export function DataPage(props: DataPageProps) {
   return (
-    <Layout
-      title="Data"
-      nav="app"
-      active="data"
-      csrfToken={props.csrfToken}
-      user={props.user}
-      tenant={props.tenant}
-      rootUrl={props.rootUrl}
-      flash={props.flash}
-      noindex
-    >
+    <AppLayout page={props} title="Data" active="data">
       <div class="container-page py-8 sm:py-10">
         <div class="flex flex-col gap-2 sm:flex-row sm:items-end sm:justify-between">
           <div>
@@ -291,6 +281,6 @@ export function DataPage(props: DataPageProps) {
           </noscript>
         </Card>
       </div>
-    </Layout>
+    </AppLayout>
   );
 }
