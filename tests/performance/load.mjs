@@ -6,6 +6,9 @@
 // Prints one JSON line: {tool, url, connections, duration, requests, rps, p50, p99, status, non2xx, errors, timeouts}.
 // `tool` is "autocannon" (default, programmatic API) or "wrk" (when installed).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import process from 'node:process';
 import autocannon from 'autocannon';
 
@@ -42,9 +45,34 @@ function wrkMs(text) {
   return { us: value / 1000, ms: value, s: value * 1000, m: value * 60_000 }[m[2]];
 }
 
+// wrk reports only "Non-2xx or 3xx responses"; this script counts every status so a redirect to the
+// login page is not mistaken for a page.
+const WRK_STATUS_SCRIPT = `
+statuses = {}
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    local s = thread:get("statuses")
+    for code, n in pairs(s) do
+      io.write(string.format("status %d %d\\n", code, n))
+    end
+  end
+end
+`;
+
 function runWrk(seconds) {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s'];
-  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-wrk-')), 'status.lua');
+  fs.writeFileSync(script, WRK_STATUS_SCRIPT);
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s', '-s', script];
+  // wrk adds its own `Host` unless one spelled exactly "Host" is given: two Host headers would make
+  // the tenant depend on which one the server reads first.
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name.toLowerCase() === 'host' ? 'Host' : name}: ${value}`);
   args.push(url);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,16 +82,18 @@ function runWrk(seconds) {
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
+      fs.rmSync(path.dirname(script), { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`wrk exited with ${code}: ${err || out}`));
       const requests = Number(/(\d+) requests in ([\d.]+)(ms|s|m)/.exec(out)?.[1] ?? NaN);
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
       const dist = /Latency Distribution[\s\S]*?50%\s+(\S+)[\s\S]*?99%\s+(\S+)/.exec(out);
-      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+      const status = {};
+      for (const m of out.matchAll(/^status (\d+) (\d+)$/gm)) status[m[1]] = Number(m[2]);
+      const non2xx = Object.entries(status).reduce((n, [code, count]) => (code.startsWith('2') ? n : n + count), 0);
       const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       const errors = sock ? Number(sock[1]) + Number(sock[2]) + Number(sock[3]) : 0;
       const timeouts = sock ? Number(sock[4]) : 0;
-      // wrk does not report status codes one by one; 3xx counts as success there.
-      resolve({ requests, seconds, rps, p50: dist ? wrkMs(dist[1]) : null, p99: dist ? wrkMs(dist[2]) : null, status: {}, non2xx, errors, timeouts });
+      resolve({ requests, seconds, rps, p50: dist ? wrkMs(dist[1]) : null, p99: dist ? wrkMs(dist[2]) : null, status, non2xx, errors, timeouts });
     });
   });
 }
