@@ -116,7 +116,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- Modules
-  const authGuards = createAuthGuards(services.auth, deps.cache);
+  const authGuards = createAuthGuards(services.auth);
   const tenantGuards = createTenantGuards(config, services.tenants);
   app.addHook('onRequest', async (request) => {
     if (TENANT_FREE_PREFIXES.some((p) => request.url.startsWith(p))) return;
@@ -134,7 +134,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   await app.register(opsRoutes, { deps, version: VERSION });
   await app.register(marketingRoutes);
-  await app.register(authRoutes, { auth: services.auth, guards: authGuards, cache: deps.cache });
+  await app.register(authRoutes, { auth: services.auth, guards: authGuards });
   await app.register(sessionRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { allJobs } from './jobs.js';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
-import { DataDirLockedError } from './platform/db/pglite.js';
+import { DataDirLockedError } from './platform/db/data-dir-lock.js';
 import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
 import { seedDemo } from './seed.js';
@@ -42,6 +42,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ host: config.host, port: config.port });
+  services.auth.warmUp();
   const origin = config.publicUrl.origin;
   log.info({ ms: Math.round(performance.now() - started), mode: embedded ? 'embedded' : 'production' }, `listening on ${origin}`);
   if (process.stdout.isTTY || demo) {

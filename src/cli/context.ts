@@ -75,7 +75,7 @@ export async function withContext<T>(options: ContextOptions, fn: (ctx: CliConte
   const [{ buildDeps }, { allJobs }, { DataDirLockedError }] = await Promise.all([
     import('../platform/deps.js'),
     import('../jobs.js'),
-    import('../platform/db/pglite.js'),
+    import('../platform/db/data-dir-lock.js'),
   ]);
   let deps: Deps;
   try {

@@ -8,17 +8,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import type { Cache } from './cache/cache.js';
-import { createMemoryCache } from './cache/memory-cache.js';
-import { createRedisCache, createRedisClient } from './cache/redis-cache.js';
 import { APP_ROLE, type Database, type Db } from './db/database.js';
 import { getMigrationStatus, runMigrations } from './db/migrations.js';
-import { openPglite } from './db/pglite.js';
-import { openPostgres } from './db/postgres.js';
-import { createDevOutbox } from './mail/dev-outbox.js';
 import type { Mailer } from './mail/mailer.js';
-import { createSmtpMailer } from './mail/smtp.js';
-import { createBullmqQueue } from './queue/bullmq-queue.js';
-import { createInProcessQueue } from './queue/in-process-queue.js';
 import type { JobDefinition, JobQueue } from './queue/queue.js';
 
 export interface Deps {
@@ -47,11 +39,14 @@ export interface BuildDepsOptions {
 
 export async function buildDeps(config: AppConfig, log: Logger, options: BuildDepsOptions): Promise<Deps> {
   const closers: (() => Promise<void>)[] = [];
+  // Adapters are imported only when chosen: a production process never loads PGlite, an embedded one
+  // never loads BullMQ or nodemailer (start-up time is mostly module loading).
   try {
     // Database
     let database: Database;
     let withOwnerDb: Deps['withOwnerDb'];
     if (config.databaseUrl) {
+      const { openPostgres } = await import('./db/postgres.js');
       const url = config.databaseUrl;
       database = openPostgres({ url, poolSize: config.databasePoolSize, asAppRole: true });
       closers.push(() => database.close());
@@ -65,6 +60,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       };
       if (options.migrate === true) await withOwnerDb((db) => runMigrations(db));
     } else {
+      const { openPglite } = await import('./db/pglite.js');
       const snapshot = options.pgliteSnapshot;
       const handle = await openPglite(
         snapshot === undefined
@@ -99,23 +95,27 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
     let redis: Redis | null = null;
     let cache: Cache;
     if (config.redisUrl) {
+      const { createRedisCache, createRedisClient } = await import('./cache/redis-cache.js');
       redis = createRedisClient(config.redisUrl, { forQueue: true });
       redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       cache = createRedisCache(redis);
       closers.push(() => cache.close());
     } else {
+      const { createMemoryCache } = await import('./cache/memory-cache.js');
       cache = createMemoryCache();
       closers.push(() => cache.close());
     }
 
     // Jobs
-    const queue = redis ? createBullmqQueue(options.jobs, redis, log) : createInProcessQueue(options.jobs, log);
+    const queue = redis
+      ? (await import('./queue/bullmq-queue.js')).createBullmqQueue(options.jobs, redis, log)
+      : (await import('./queue/in-process-queue.js')).createInProcessQueue(options.jobs, log);
     closers.unshift(() => queue.close()); // close first: running jobs may still use the db
 
     // Mail
     const mailer = config.smtpUrl
-      ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
-      : createDevOutbox({ dir: options.pgliteSnapshot === undefined ? path.join(config.dataDir, 'mail') : null, from: config.mailFrom });
+      ? (await import('./mail/smtp.js')).createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom })
+      : (await import('./mail/dev-outbox.js')).createDevOutbox({ dir: options.pgliteSnapshot === undefined ? path.join(config.dataDir, 'mail') : null, from: config.mailFrom });
     closers.push(() => mailer.close());
 
     return {

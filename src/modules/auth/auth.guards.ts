@@ -4,12 +4,9 @@
  * is public, and only ops and marketing pages are.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Cache } from '../../platform/cache/cache.js';
 import { unauthorized } from '../../platform/errors.js';
 import type { AuthContext } from '../../platform/http/request-context.js';
 import type { AuthService } from './auth.service.js';
-
-export const revokedSessionKey = (sessionId: string) => `revoked-session:${sessionId}`;
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -18,12 +15,12 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : '';
 }
 
-export function createAuthGuards(auth: AuthService, cache: Cache) {
+export function createAuthGuards(auth: AuthService) {
   /** Bearer token -> caller; null if absent or invalid (revoked sessions included). */
   async function fromBearer(token: string): Promise<AuthContext | null> {
     const claims = await auth.accessTokens.verify(token);
     if (!claims) return null;
-    if (await cache.get(revokedSessionKey(claims.sessionId))) return null;
+    if (await auth.isSessionRevoked(claims.sessionId)) return null;
     return { userId: claims.userId, email: '', name: '', isSuperAdmin: false, via: 'bearer', sessionId: claims.sessionId };
   }
 

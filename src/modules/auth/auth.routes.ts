@@ -6,17 +6,14 @@ import { unauthorized } from '../../platform/errors.js';
 import { clientKey } from '../../platform/http/security.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import type { AuthGuards } from './auth.guards.js';
-import { revokedSessionKey } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
-import { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.js';
 import { LoginBody, TokenResponse } from './auth.schemas.js';
-import type { Cache } from '../../platform/cache/cache.js';
 
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
-export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; guards: AuthGuards; cache: Cache }) {
+export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService; guards: AuthGuards }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { auth, guards, cache } = opts;
+  const { auth, guards } = opts;
 
   r.post(
     '/auth/login',
@@ -56,7 +53,6 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
     async (request, reply) => {
       const sessionId = request.auth!.sessionId!;
       await auth.revokeSession(sessionId);
-      await cache.set(revokedSessionKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
       return reply.code(204).send(null);
     },
   );

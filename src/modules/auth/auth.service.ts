@@ -5,14 +5,12 @@
  * documented and protected by the same CSRF, rate-limit and error rules as the rest of the app.
  */
 import { eq } from 'drizzle-orm';
-import { betterAuth } from 'better-auth';
-import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { isAPIError } from 'better-auth/api';
-import { oneTimeToken } from 'better-auth/plugins/one-time-token';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../platform/config.js';
 import type { Database } from '../../platform/db/database.js';
-import { createAccessTokens } from './access-tokens.js';
+import type { Cache } from '../../platform/cache/cache.js';
+import { createLocalMemo } from '../../platform/cache/local-memo.js';
+import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
 import { accounts, sessions, users, verifications } from './auth.tables.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 import { createUsersRepository } from './users.repository.js';
@@ -20,6 +18,14 @@ import { createUsersRepository } from './users.repository.js';
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 export const SESSION_REFRESH_AGE_SECONDS = 24 * 3600;
 export const HANDOFF_TTL_MINUTES = 1;
+/**
+ * How long one process trusts what it learnt about a session (valid, or not revoked) before asking
+ * again. A session ended in another process stops working there within this time; in the process
+ * that ended it, at once.
+ */
+export const SESSION_LOCAL_CACHE_MS = 5000;
+
+const revokedKey = (sessionId: string) => `revoked-session:${sessionId}`;
 
 export interface ClientInfo {
   ip: string;
@@ -50,45 +56,63 @@ function clientHeaders(client: ClientInfo, extra: Record<string, string> = {}): 
   return new Headers({ 'x-forwarded-for': client.ip, 'user-agent': client.userAgent, ...extra });
 }
 
-export function createAuthService(deps: { config: AppConfig; database: Database; log: Logger }) {
+export function createAuthService(deps: { config: AppConfig; database: Database; cache: Cache; log: Logger }) {
   const { config } = deps;
   const users$ = createUsersRepository(deps.database.db);
   const secure = config.publicUrl.protocol === 'https:';
 
-  const auth = betterAuth({
-    appName: 'SaaS App',
-    baseURL: config.publicUrl.origin,
-    basePath: '/auth',
-    secret: config.secretKey,
-    telemetry: { enabled: false },
-    database: drizzleAdapter(deps.database.db, {
-      provider: 'pg',
-      schema: { user: users, session: sessions, account: accounts, verification: verifications },
-    }),
-    emailAndPassword: {
-      enabled: true,
-      minPasswordLength: PASSWORD_MIN_LENGTH,
-      maxPasswordLength: PASSWORD_MAX_LENGTH,
-      password: { hash: hashPassword, verify: ({ hash, password }) => verifyPassword(hash, password) },
-    },
-    user: { additionalFields: { isSuperAdmin: { type: 'boolean', defaultValue: false, input: false } } },
-    session: { expiresIn: SESSION_TTL_SECONDS, updateAge: SESSION_REFRESH_AGE_SECONDS },
-    advanced: {
-      database: { generateId: 'uuid' },
-      cookiePrefix: 'saas',
-      useSecureCookies: secure,
-      defaultCookieAttributes: { sameSite: 'lax', httpOnly: true, secure, path: '/' },
-      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
-    },
-    plugins: [oneTimeToken({ expiresIn: HANDOFF_TTL_MINUTES, storeToken: 'hashed', disableClientRequest: true })],
-    logger: {
-      level: 'warn',
-      // Its warnings are per failed login ("User not found"): debug detail, not operator news.
-      log: (level, message, ...args) => deps.log[level === 'error' ? 'error' : 'debug']({ args }, `auth: ${message}`),
-    },
-  });
+  /**
+   * better-auth is the heaviest module of the app (~0.7 s to load): it is loaded on first use, and
+   * warmed right after the server listens, so it never delays start-up or bearer-token requests.
+   */
+  async function createLibrary() {
+    const [{ betterAuth }, { drizzleAdapter }, { isAPIError }, { oneTimeToken }] = await Promise.all([
+      import('better-auth'),
+      import('better-auth/adapters/drizzle'),
+      import('better-auth/api'),
+      import('better-auth/plugins/one-time-token'),
+    ]);
+    const auth = betterAuth({
+      appName: 'SaaS App',
+      baseURL: config.publicUrl.origin,
+      basePath: '/auth',
+      secret: config.secretKey,
+      telemetry: { enabled: false },
+      database: drizzleAdapter(deps.database.db, {
+        provider: 'pg',
+        schema: { user: users, session: sessions, account: accounts, verification: verifications },
+      }),
+      emailAndPassword: {
+        enabled: true,
+        minPasswordLength: PASSWORD_MIN_LENGTH,
+        maxPasswordLength: PASSWORD_MAX_LENGTH,
+        password: { hash: hashPassword, verify: ({ hash, password }) => verifyPassword(hash, password) },
+      },
+      user: { additionalFields: { isSuperAdmin: { type: 'boolean', defaultValue: false, input: false } } },
+      session: { expiresIn: SESSION_TTL_SECONDS, updateAge: SESSION_REFRESH_AGE_SECONDS },
+      advanced: {
+        database: { generateId: 'uuid' },
+        cookiePrefix: 'saas',
+        useSecureCookies: secure,
+        defaultCookieAttributes: { sameSite: 'lax', httpOnly: true, secure, path: '/' },
+        ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
+      },
+      plugins: [oneTimeToken({ expiresIn: HANDOFF_TTL_MINUTES, storeToken: 'hashed', disableClientRequest: true })],
+      logger: {
+        level: 'warn',
+        // Its warnings are per failed login ("User not found"): debug detail, not operator news.
+        log: (level, message, ...args) => deps.log[level === 'error' ? 'error' : 'debug']({ args }, `auth: ${message}`),
+      },
+    });
+    return { auth, isAPIError };
+  }
+  let library: ReturnType<typeof createLibrary> | null = null;
+  const lib = () => (library ??= createLibrary());
 
   const accessTokens = createAccessTokens(config.secretKey);
+  const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string } | null>(SESSION_LOCAL_CACHE_MS);
+  const localRevoked = createLocalMemo<boolean>(SESSION_LOCAL_CACHE_MS);
+  const sessionCookieValue = (cookieHeader: string) => /(?:^|;\s*)(?:__Secure-)?saas\.session_token=([^;]+)/.exec(cookieHeader)?.[1];
 
   const readSetCookies = (headers: Headers) => headers.getSetCookie();
   const sessionCookiePair = (setCookies: string[]) => {
@@ -103,7 +127,13 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     accessTokens,
 
     /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
+    /** Loads the auth library in the background (called once the server listens). */
+    warmUp(): void {
+      lib().catch((err) => deps.log.error({ err }, 'auth library failed to load'));
+    },
+
     async signIn(email: string, password: string, client: ClientInfo): Promise<SignInResult | null> {
+      const { auth, isAPIError } = await lib();
       try {
         const { headers, response } = await auth.api.signInEmail({
           body: { email: email.trim().toLowerCase(), password },
@@ -123,15 +153,23 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
 
     /** The session behind a request's cookies, or null. */
     async getSession(cookieHeader: string | undefined): Promise<{ user: SessionUser; sessionId: string } | null> {
-      if (!cookieHeader || !cookieHeader.includes('session_token')) return null;
-      const result = await auth.api.getSession({ headers: new Headers({ cookie: cookieHeader }) });
-      if (!result) return null;
-      return { user: toSessionUser(result.user), sessionId: result.session.id };
+      const token = cookieHeader ? sessionCookieValue(cookieHeader) : undefined;
+      if (!token) return null;
+      const known = localSessions.get(token);
+      if (known !== undefined) return known;
+      const { auth } = await lib();
+      const result = await auth.api.getSession({ headers: new Headers({ cookie: cookieHeader! }) });
+      const session = result ? { user: toSessionUser(result.user), sessionId: result.session.id } : null;
+      localSessions.set(token, session);
+      return session;
     },
 
     /** Ends the session server-side; returns the Set-Cookie values that clear it in the browser. */
     async signOut(cookieHeader: string | undefined): Promise<string[]> {
       if (!cookieHeader) return [];
+      const token = sessionCookieValue(cookieHeader);
+      if (token) localSessions.delete(token);
+      const { auth, isAPIError } = await lib();
       try {
         const { headers } = await auth.api.signOut({ headers: new Headers({ cookie: cookieHeader }), returnHeaders: true });
         return readSetCookies(headers);
@@ -141,11 +179,26 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       }
     },
 
-    /** Ends a session by id (bearer logout). */
+    /**
+     * Ends a session by id (bearer logout). Its access tokens stop working: the id is remembered as
+     * revoked in the shared cache until they would have expired anyway.
+     */
     async revokeSession(sessionId: string): Promise<void> {
-      const ctx = await auth.$context;
+      const ctx = await (await lib()).auth.$context;
       const rows = await deps.database.db.select({ token: sessions.token }).from(sessions).where(eq(sessions.id, sessionId));
       for (const row of rows) await ctx.internalAdapter.deleteSession(row.token);
+      localSessions.clear(); // cookie entries are keyed by token, not id: drop them all (cheap, rare)
+      localRevoked.set(sessionId, true);
+      await deps.cache.set(revokedKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
+    },
+
+    /** True when the session behind an access token was ended by a logout. */
+    async isSessionRevoked(sessionId: string): Promise<boolean> {
+      const known = localRevoked.get(sessionId);
+      if (known !== undefined) return known;
+      const revoked = (await deps.cache.get(revokedKey(sessionId))) !== null;
+      localRevoked.set(sessionId, revoked);
+      return revoked;
     },
 
     /**
@@ -153,12 +206,14 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
      * cookies stay host-only, so moving from the root site to a tenant subdomain goes through it.
      */
     async createHandoffToken(sessionCookie: string): Promise<string> {
+      const { auth } = await lib();
       const { token } = await auth.api.generateOneTimeToken({ headers: new Headers({ cookie: sessionCookie }) });
       return token;
     },
 
     /** Redeems a hand-off token; returns Set-Cookie values for the current host, or null if invalid/used/expired. */
     async redeemHandoffToken(token: string): Promise<{ setCookies: string[]; userId: string } | null> {
+      const { auth, isAPIError } = await lib();
       try {
         const { headers, response } = await auth.api.verifyOneTimeToken({ body: { token }, returnHeaders: true });
         return { setCookies: readSetCookies(headers), userId: (response as { user: { id: string } }).user.id };

@@ -8,6 +8,7 @@ import type { Tx } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
+import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import type { TenantScope } from '../../platform/http/request-context.js';
 import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js';
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
@@ -37,6 +38,8 @@ export interface SignUpInput {
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TENANT_CACHE_SECONDS = 30;
 const MEMBERSHIP_CACHE_SECONDS = 60;
+/** How long one process trusts its own copy of a tenant or membership before asking the shared cache again. */
+export const LOCAL_CACHE_MS = 5000;
 
 function toTenant(row: TenantRow): Tenant {
   return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, createdAt: row.createdAt };
@@ -71,8 +74,15 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     return repo.insertWithOwner(tx, { id, name: input.name.trim(), subdomain: input.subdomain, plan: input.plan }, ownerId);
   }
 
+  // Per-process memos in front of the shared cache: other processes see a change within LOCAL_CACHE_MS.
+  const localTenants = createLocalMemo<Tenant | null>(LOCAL_CACHE_MS);
+  const localRoles = createLocalMemo<string>(LOCAL_CACHE_MS);
+
   /** A lookup may have cached "no such tenant" for this subdomain a moment ago. */
-  const forgetSubdomain = (subdomain: string) => deps.cache.delete(`tenant:sub:${subdomain}`);
+  const forgetSubdomain = async (subdomain: string) => {
+    localTenants.delete(`tenant:sub:${subdomain}`);
+    await deps.cache.delete(`tenant:sub:${subdomain}`);
+  };
 
   const service = {
     checkTenantFields,
@@ -130,19 +140,24 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       }
     },
 
-    /** Active or suspended tenant by subdomain, cached briefly (the Host lookup runs on every request). */
+    /** Active or suspended tenant by subdomain, cached (the Host lookup runs on every request). */
     async getTenantBySubdomain(subdomain: string): Promise<Tenant | null> {
       const key = `tenant:sub:${subdomain}`;
+      const local = localTenants.get(key);
+      if (local !== undefined) return local;
       const cached = await deps.cache.get(key);
+      let tenant: Tenant | null;
       if (cached) {
         const parsed = JSON.parse(cached) as (Omit<Tenant, 'createdAt'> & { createdAt: string }) | { missing: true };
-        if ('missing' in parsed) return null;
-        return { ...parsed, createdAt: new Date(parsed.createdAt) };
+        tenant = 'missing' in parsed ? null : { ...parsed, createdAt: new Date(parsed.createdAt) };
+      } else {
+        const row = await repo.findBySubdomain(subdomain);
+        tenant = row ? toTenant(row) : null;
+        // Unknown subdomains are cached too (briefly), so probing random names does not hit the database each time.
+        await deps.cache.set(key, JSON.stringify(tenant ?? { missing: true }), tenant ? TENANT_CACHE_SECONDS : 5);
       }
-      const row = await repo.findBySubdomain(subdomain);
-      // Unknown subdomains are cached too (briefly), so probing random names does not hit the database each time.
-      await deps.cache.set(key, JSON.stringify(row ? toTenant(row) : { missing: true }), row ? TENANT_CACHE_SECONDS : 5);
-      return row ? toTenant(row) : null;
+      localTenants.set(key, tenant);
+      return tenant;
     },
 
     async getTenantById(id: string): Promise<Tenant | null> {
@@ -164,15 +179,22 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     /** The user's role in the tenant, or null when not a member. Cached; changes must call `forgetMembership`. */
     async getMembershipRole(tenantId: string, userId: string): Promise<string | null> {
       const key = `membership:${tenantId}:${userId}`;
-      const cached = await deps.cache.get(key);
-      if (cached !== null) return cached === '' ? null : cached;
-      const membership = await deps.database.withTenant(tenantId, (tx) => repo.findMembership(tx, userId));
-      await deps.cache.set(key, membership?.role ?? '', MEMBERSHIP_CACHE_SECONDS);
-      return membership?.role ?? null;
+      const local = localRoles.get(key);
+      if (local !== undefined) return local || null;
+      let role = await deps.cache.get(key);
+      if (role === null) {
+        const membership = await deps.database.withTenant(tenantId, (tx) => repo.findMembership(tx, userId));
+        role = membership?.role ?? '';
+        await deps.cache.set(key, role, MEMBERSHIP_CACHE_SECONDS);
+      }
+      localRoles.set(key, role);
+      return role || null;
     },
 
     async forgetMembership(tenantId: string, userId: string): Promise<void> {
-      await deps.cache.delete(`membership:${tenantId}:${userId}`);
+      const key = `membership:${tenantId}:${userId}`;
+      localRoles.delete(key);
+      await deps.cache.delete(key);
     },
 
     async listTenantsForUser(userId: string): Promise<(Tenant & { role: string })[]> {
