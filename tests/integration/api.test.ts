@@ -3,6 +3,7 @@
  * Against PostgreSQL + Redis in CI (DATABASE_URL / REDIS_URL), PGlite + memory otherwise.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { clientFor, createTenantWithOwner, hostFor, loginForToken, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
@@ -33,6 +34,19 @@ describe('POST /auth/login', () => {
     assert.equal(unknown.statusCode, 401);
     assert.equal(wrong.json().detail, 'Invalid email or password');
     assert.equal(unknown.json().detail, wrong.json().detail);
+  });
+
+  test('is rate limited per client address: 429 with Retry-After after 10 attempts a minute', async () => {
+    const remoteAddress = `127.9.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+    const attempt = () =>
+      t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress, headers: { host: hostFor(null) }, payload: { email: `${uniqueName('x')}@example.com`, password: 'wrong-password' } });
+    for (let i = 0; i < 10; i++) assert.equal((await attempt()).statusCode, 401);
+    const limited = await attempt();
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.equal(limited.json().code, 'rate_limited');
+    const other = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: `127.10.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`, headers: { host: hostFor(null) }, payload: { email: 'a@example.com', password: 'wrong-password' } });
+    assert.equal(other.statusCode, 401, 'another client is not affected');
   });
 
   test('rejects malformed JSON, a wrong content type and missing fields with clear 4xx', async () => {
