@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { allJobs } from './jobs.js';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
 import { DataDirLockedError } from './platform/db/data-dir-lock.js';
+import { AppError } from './platform/errors.js';
 import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
 import { seedDemo } from './seed.js';
@@ -21,10 +22,16 @@ async function main() {
 
   const embedded = !config.databaseUrl;
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
-  if (embedded && config.seedDemo) demo = await seedDemo(deps, services);
-  if (!embedded) {
-    const pending = await deps.pendingMigrations();
-    if (pending.length) log.error({ pending }, 'database migrations are pending: run `saas-cli db migrate` (the app reports not-ready until then)');
+  const pending = embedded ? [] : await deps.pendingMigrations();
+  if (pending.length) {
+    log.error({ pending }, 'database migrations are pending: run `saas-cli db migrate` (the app reports not-ready until then)');
+  } else if (config.seedDemo) {
+    try {
+      demo = await seedDemo(deps, services);
+    } catch (err) {
+      // Several processes starting at once: another one seeded it first.
+      if (!(err instanceof AppError && err.fields)) throw err;
+    }
   }
 
   let stopping = false;
