@@ -7,8 +7,6 @@ export interface Cache {
   /** `ttlSeconds` omitted = no expiry. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   delete(key: string): Promise<void>;
-  /** Atomically increments a counter, starting its expiry window on first use; returns the new value. */
-  increment(key: string, windowSeconds: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -32,12 +32,6 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     async delete(key) {
       entries.delete(key);
     },
-    async increment(key, windowSeconds) {
-      const entry = read(key);
-      const next = entry ? Number(entry.value) + 1 : 1;
-      entries.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? now() + windowSeconds * 1000 });
-      return next;
-    },
     async ping() {},
     async close() {
       clearInterval(sweep);

@@ -25,14 +25,6 @@ export function createRedisCache(redis: Redis, prefix = 'saas:cache:'): Cache {
     async delete(key) {
       await redis.del(prefix + key);
     },
-    async increment(key, windowSeconds) {
-      const [[, value]] = (await redis
-        .multi()
-        .incr(prefix + key)
-        .expire(prefix + key, windowSeconds, 'NX')
-        .exec()) as [[Error | null, number]];
-      return value;
-    },
     async ping() {
       await redis.ping();
     },
