@@ -8,6 +8,18 @@ export function createInProcessQueue(definitions: JobDefinition<unknown>[], log:
   const running = new Set<Promise<void>>();
   const pendingIds = new Set<string>();
   let closed = false;
+  // Retry waits are cut short by close(): shutting down must not wait for a backoff.
+  const sleeping = new Set<() => void>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleeping.add(wake);
+    });
 
   const run = async (definition: JobDefinition<unknown>, payload: unknown, jobId: string) => {
     const attempts = definition.attempts ?? 3;
@@ -19,7 +31,7 @@ export function createInProcessQueue(definitions: JobDefinition<unknown>[], log:
         const last = attempt === attempts;
         log.warn({ err, job: definition.name, jobId, attempt }, last ? 'job failed for good' : 'job failed, will retry');
         if (last) return;
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, definition.backoffMs ?? 1000)).unref());
+        await sleep(backoffDelay(attempt, definition.backoffMs ?? 1000));
       }
     }
   };
@@ -33,7 +45,8 @@ export function createInProcessQueue(definitions: JobDefinition<unknown>[], log:
       if (pendingIds.has(jobId)) return;
       pendingIds.add(jobId);
       const task = (async () => {
-        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        if (options.delayMs) await sleep(options.delayMs);
+        if (closed) return;
         await run(definition, payload, jobId);
       })().finally(() => {
         pendingIds.delete(jobId);
@@ -46,8 +59,9 @@ export function createInProcessQueue(definitions: JobDefinition<unknown>[], log:
       while (running.size > 0) await Promise.allSettled([...running]);
     },
     async close() {
-      await this.drain();
       closed = true;
+      for (const wake of [...sleeping]) wake();
+      await this.drain();
     },
   };
 }
