@@ -193,3 +193,19 @@ describe('/api/data CRUD', () => {
     assert.equal(big.statusCode, 413);
   });
 });
+
+describe('/api/dashboard/stats', () => {
+  test('members, items and plan for members; 401 without a token; 403 for another tenant', async () => {
+    const owner = await createTenantWithOwner(t, { plan: 'professional' });
+    const token = await loginForToken(t, owner.email, owner.password);
+    const client = clientFor(t, owner.tenant.subdomain, token);
+    await client({ method: 'POST', url: '/api/data', payload: { name: 'one' } });
+    const res = await client({ method: 'GET', url: '/api/dashboard/stats' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { members: 1, data_items: 1, plan: 'professional', data_items_limit: 50_000 });
+    assert.equal((await clientFor(t, owner.tenant.subdomain)({ method: 'GET', url: '/api/dashboard/stats' })).statusCode, 401);
+    const other = await createTenantWithOwner(t);
+    const foreign = await clientFor(t, other.tenant.subdomain, token)({ method: 'GET', url: '/api/dashboard/stats' });
+    assert.equal(foreign.statusCode, 403);
+  });
+});

@@ -158,6 +158,27 @@ describe('login and logout', () => {
     assert.match(String(res.headers.location), new RegExp(`^http://${owner.tenant.subdomain}\\.localhost:8000/auth/handoff\\?token=`));
   });
 
+  test('a user of several workspaces picks one on the root site; other workspaces are not offered', async () => {
+    const owner = await createTenantWithOwner(t, { companyName: 'First Co' });
+    const second = await t.services.tenants.createTenant({ name: 'Second Co', subdomain: uniqueName('second'), ownerEmail: owner.email });
+    const stranger = await createTenantWithOwner(t);
+    const b = browser();
+    const page = await b.request('GET', hostFor(null), '/login');
+    const res = await b.request('POST', hostFor(null), '/login', { _csrf: csrfFrom(page.body), email: owner.email, password: owner.password });
+    assert.equal(res.headers.location, '/workspaces');
+    const chooser = await b.request('GET', hostFor(null), '/workspaces');
+    assert.equal(chooser.statusCode, 200);
+    assert.match(chooser.body, /First Co/);
+    assert.match(chooser.body, /Second Co/);
+    const open = await b.request('GET', hostFor(null), `/workspaces/${second.subdomain}/open`);
+    assert.equal(open.statusCode, 303);
+    assert.match(String(open.headers.location), new RegExp(`^http://${second.subdomain}\\.localhost:8000/auth/handoff\\?token=`));
+    const notMine = await b.request('GET', hostFor(null), `/workspaces/${stranger.tenant.subdomain}/open`);
+    assert.equal(notMine.statusCode, 404);
+    const signedOut = await t.app.inject({ method: 'GET', url: '/workspaces', headers: { host: hostFor(null) } });
+    assert.equal(signedOut.statusCode, 303);
+  });
+
   test('a member of another tenant is refused on this tenant host', async () => {
     const a = await createTenantWithOwner(t);
     const other = await createTenantWithOwner(t);
