@@ -15,6 +15,7 @@ import ajvFormats from 'ajv-formats';
 import type { Deps } from './platform/deps.js';
 import { AppError } from './platform/errors.js';
 import { registerErrorHandling } from './platform/http/error-handler.js';
+import { setAssetVersion } from './platform/views/render.js';
 import { securityPlugin } from './platform/http/security.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import './platform/http/request-context.js';
@@ -31,6 +32,18 @@ const projectRoot = (() => {
   return here.includes(`${path.sep}dist${path.sep}`) || here.endsWith(`${path.sep}dist${path.sep}src`) ? path.resolve(here, '../..') : path.resolve(here, '..');
 })();
 export const PUBLIC_DIR = path.join(projectRoot, 'public');
+/** Changes whenever the CSS or client scripts change, so browsers never keep stale assets (served with max-age). */
+function assetsFingerprint(): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of ['app.css', 'app.js', 'theme.js']) {
+    try {
+      hash.update(fs.readFileSync(path.join(PUBLIC_DIR, 'assets', file)));
+    } catch {
+      /* not built yet: the build creates it */
+    }
+  }
+  return hash.digest('hex').slice(0, 10);
+}
 const VERSION = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -40,6 +53,7 @@ const TENANT_FREE_PREFIXES = ['/assets/', '/health', '/ready', '/favicon', '/doc
 
 export async function buildApp(deps: Deps, services: Services = createServices(deps)): Promise<FastifyInstance> {
   const { config } = deps;
+  setAssetVersion(assetsFingerprint());
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: !config.accessLog }),

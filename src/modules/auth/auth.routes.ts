@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { unauthorized } from '../../platform/errors.js';
-import { clientKey } from '../../platform/http/security.js';
+import { clientInfo } from '../../platform/http/forms.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
@@ -27,10 +27,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       },
     },
     async (request) => {
-      const result = await auth.signIn(request.body.email, request.body.password, {
-        ip: clientKey(request),
-        userAgent: request.headers['user-agent'] ?? '',
-      });
+      const result = await auth.signIn(request.body.email, request.body.password, clientInfo(request));
       // One message for a wrong password and an unknown email alike.
       if (!result) throw unauthorized(INVALID_CREDENTIALS);
       const { token, expiresIn } = await auth.accessTokens.issue(result.user.id, result.sessionId);

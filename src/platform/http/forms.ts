@@ -1,5 +1,6 @@
 /** Reading urlencoded form bodies (never trusted: every field is optional and a string). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientKey } from './security.js';
 
 export function formField(body: unknown, name: string, maxLength = 10_000): string {
   if (!body || typeof body !== 'object') return '';
@@ -22,6 +23,7 @@ export function appendSetCookies(reply: FastifyReply, setCookies: string[]): voi
   reply.header('set-cookie', [...list, ...setCookies]);
 }
 
+/** Who is on the other end, for the auth library's session records and limits. */
 export function clientInfo(request: FastifyRequest) {
-  return { ip: request.ip ?? 'unknown', userAgent: request.headers['user-agent'] ?? '' };
+  return { ip: clientKey(request), userAgent: request.headers['user-agent'] ?? '' };
 }

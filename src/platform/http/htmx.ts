@@ -14,11 +14,6 @@ export function sendFragment(reply: FastifyReply, fragment: unknown, status = 20
   return sendHtml(reply, renderFragment(fragment), status);
 }
 
-/** Page or fragment depending on who asked. */
-export function sendView(request: FastifyRequest, reply: FastifyReply, views: { page: () => unknown; fragment: () => unknown }, status = 200) {
-  return request.isHtmx ? sendFragment(reply, views.fragment(), status) : sendPage(reply, views.page(), status);
-}
-
 /** Redirect that also works for htmx (HX-Redirect makes htmx do a full navigation). */
 export function redirect(request: FastifyRequest, reply: FastifyReply, url: string): FastifyReply {
   if (request.isHtmx) return reply.header('HX-Redirect', url).code(204).send();

@@ -219,27 +219,6 @@ export function Button(props: ButtonProps) {
   );
 }
 
-/** A link that looks like a button (navigation is a link, actions are buttons). */
-export function LinkButton(props: {
-  href: string;
-  children: Child;
-  variant?: ButtonVariant;
-  size?: ButtonSize;
-  full?: boolean;
-  class?: string;
-  attrs?: Attrs;
-}) {
-  return (
-    <a
-      href={props.href}
-      class={cx(buttonClass(props.variant, props.size, props.full), props.class)}
-      {...(props.attrs ?? {})}
-    >
-      {props.children}
-    </a>
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // Form fields
 
@@ -332,52 +311,6 @@ export function TextField(props: TextFieldProps) {
         ) : (
           input
         )}
-      </div>
-      {props.hint ? (
-        <p id={`${props.id}-hint`} class="hint">
-          {props.hint}
-        </p>
-      ) : null}
-      <FieldError id={props.id} message={props.error} />
-    </div>
-  );
-}
-
-/** Multi-line variant of TextField. */
-export function TextAreaField(props: {
-  id: string;
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string;
-  required?: boolean;
-  maxlength?: number;
-  rows?: number;
-  placeholder?: string;
-  optional?: boolean;
-  class?: string;
-}) {
-  return (
-    <div class={cx('field', props.class)}>
-      <label for={props.id} class="label">
-        {props.label}
-        {props.optional ? <span class="ml-1 font-normal text-zinc-500 dark:text-zinc-400">(optional)</span> : null}
-      </label>
-      <div class="mt-1.5">
-        <textarea
-          id={props.id}
-          name={props.name}
-          rows={props.rows ?? 3}
-          required={props.required}
-          maxlength={props.maxlength}
-          placeholder={props.placeholder}
-          aria-invalid={props.error ? 'true' : undefined}
-          aria-describedby={describedByIds(props.id, props.hint, props.error)}
-          class="input"
-        >
-          {props.value ?? ''}
-        </textarea>
       </div>
       {props.hint ? (
         <p id={`${props.id}-hint`} class="hint">
