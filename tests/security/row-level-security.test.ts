@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { sql } from 'drizzle-orm';
+import { ne, sql } from 'drizzle-orm';
 import { dataItems } from '../../src/modules/data/data.tables.js';
 import { memberships } from '../../src/modules/tenants/tenants.tables.js';
 import { rowsOf } from '../../src/platform/db/migrations.js';
@@ -74,6 +74,42 @@ describe('row-level security on PostgreSQL', { skip }, () => {
       tx.update(dataItems).set({ name: 'hijacked' }).where(sql`${dataItems.tenantId} = ${b.tenant.id}`).returning(),
     );
     assert.equal(updated.length, 0);
+  });
+
+  const sqlState = (code: string) => (err: Error & { code?: string; cause?: { code?: string } }) => (err.cause?.code ?? err.code) === code;
+
+  test("a one-message tenant read sees only A's rows and leaves no tenant setting on the pooled connections", async () => {
+    const items = await t.deps.database.readTenant(a.tenant.id, (tx) => tx.select().from(dataItems));
+    assert.ok(items.length >= 1);
+    assert.ok(items.every((i) => i.tenantId === a.tenant.id));
+    // More queries than the pool has connections, so every connection that served a read is asked.
+    const settings = await Promise.all(
+      Array.from({ length: 30 }, () => t.deps.database.db.execute(sql`select coalesce(current_setting('app.tenant_id', true), '') as tenant`)),
+    );
+    assert.deepEqual(new Set(settings.map((r) => (rowsOf(r)[0] as { tenant: string }).tenant)), new Set(['']));
+    assert.equal((await t.deps.database.db.select().from(dataItems)).length, 0);
+  });
+
+  test('a tenant read whose values cannot be written as literals is bound in a read-only transaction, still scoped', async () => {
+    const items = await t.deps.database.readTenant(a.tenant.id, (tx) => tx.select().from(dataItems).where(ne(dataItems.name, "it's; drop table data_items; --")));
+    assert.ok(items.length >= 1);
+    assert.ok(items.every((i) => i.tenantId === a.tenant.id));
+  });
+
+  test('a tenant read cannot write, on either path', async () => {
+    for (const name of ['planted', "plant'ed"]) {
+      await assert.rejects(t.deps.database.readTenant(a.tenant.id, (tx) => tx.insert(dataItems).values({ tenantId: a.tenant.id, name })), sqlState('25006'), name);
+    }
+    const planted = await t.deps.database.withTenant(a.tenant.id, (tx) => tx.select().from(dataItems).where(sql`${dataItems.name} like 'plant%'`));
+    assert.equal(planted.length, 0);
+  });
+
+  test("interleaved reads of A and B each see only their own tenant's rows", async () => {
+    const reads = Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b)).map(async (owner) => {
+      const items = await t.deps.database.readTenant(owner.tenant.id, (tx) => tx.select().from(dataItems));
+      return items.length > 0 && items.every((item) => item.tenantId === owner.tenant.id);
+    });
+    assert.deepEqual(new Set(await Promise.all(reads)), new Set([true]));
   });
 
   test('even the table owner sees nothing without a tenant context (FORCE ROW LEVEL SECURITY)', async (ctx) => {

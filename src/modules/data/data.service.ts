@@ -47,11 +47,11 @@ function requireId(id: string): string {
 export function createDataService() {
   return {
     async list(scope: TenantScope, page = 1, perPage = 20) {
-      const result = await scope.run((tx) => dataRepository.listPage(tx, page, perPage));
+      const result = await scope.read((tx) => dataRepository.listPage(tx, page, perPage));
       return { items: result.items.map(toItem), nextPage: result.hasMore ? page + 1 : null };
     },
     async get(scope: TenantScope, id: string): Promise<DataItem> {
-      const row = await scope.run((tx) => dataRepository.findById(tx, requireId(id)));
+      const row = await scope.read((tx) => dataRepository.findById(tx, requireId(id)));
       if (!row) throw notFound('Item');
       return toItem(row);
     },
@@ -80,7 +80,7 @@ export function createDataService() {
       if (!deleted) throw notFound('Item');
     },
     async count(scope: TenantScope): Promise<number> {
-      return scope.run((tx) => dataRepository.count(tx));
+      return scope.read((tx) => dataRepository.count(tx));
     },
   };
 }

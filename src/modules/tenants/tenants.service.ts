@@ -171,9 +171,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       return tenant;
     },
 
-    /** The seed's `get_tenant_db`: run queries in a transaction that row-level security limits to this tenant. */
+    /** The seed's `get_tenant_db`: run queries that row-level security limits to this tenant. */
     getTenantDb(tenantId: string): TenantScope {
-      return { tenantId, run: (fn) => deps.database.withTenant(tenantId, fn) };
+      return { tenantId, run: (fn) => deps.database.withTenant(tenantId, fn), read: (fn) => deps.database.readTenant(tenantId, fn) };
     },
 
     /** The user's role in the tenant, or null when not a member. Cached; changes must call `forgetMembership`. */

@@ -22,6 +22,12 @@ export interface Database {
   readonly db: Db;
   /** Runs `fn` in one transaction where row-level security admits only `tenantId`'s rows. */
   withTenant<T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>): Promise<T>;
+  /**
+   * Runs read-only `fn` with row-level security admitting only `tenantId`'s rows, each statement in
+   * as few round trips as the engine allows. Statements are read-only and scoped one by one; they do
+   * not share a snapshot: use `withTenant` when several reads must agree or anything is written.
+   */
+  readTenant<T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction with the acting user set (`app.user_id`), for user-scoped policies. */
   withUser<T>(userId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `fn` in one plain transaction. */
@@ -35,21 +41,24 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 /** Builds the `Database` facade over a Drizzle handle; shared by both engines so scoping is written once. */
 export function createDatabase(kind: Database['kind'], db: Db, close: () => Promise<void>): Database {
   const transaction = <T>(fn: (tx: Tx) => Promise<T>) => db.transaction((tx) => fn(tx as unknown as Tx));
+  const tenantTransaction = <T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>, readOnly: boolean) => {
+    // A malformed id would only make the cast in the policy fail; reject it before it reaches SQL.
+    if (!UUID_RE.test(tenantId)) throw new Error('withTenant: tenantId must be a uuid');
+    return transaction(async (tx) => {
+      if (readOnly) await tx.execute(sql`set transaction read only`);
+      // Not awaited before `fn` runs: the setting and fn's first query go out together (one round trip
+      // fewer) and, on the transaction's single connection, run in the order they were sent.
+      const setting = tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`).then(() => undefined);
+      const [, result] = await Promise.all([setting, fn(Object.assign(tx, { tenantId }) as TenantDb)]);
+      return result;
+    });
+  };
   return {
     kind,
     db,
     transaction,
-    withTenant(tenantId, fn) {
-      // A malformed id would only make the cast in the policy fail; reject it before it reaches SQL.
-      if (!UUID_RE.test(tenantId)) throw new Error('withTenant: tenantId must be a uuid');
-      return transaction(async (tx) => {
-        // Not awaited before `fn` runs: the setting and fn's first query go out together (one round trip
-        // fewer) and, on the transaction's single connection, run in the order they were sent.
-        const setting = tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`).then(() => undefined);
-        const [, result] = await Promise.all([setting, fn(Object.assign(tx, { tenantId }) as TenantDb)]);
-        return result;
-      });
-    },
+    withTenant: (tenantId, fn) => tenantTransaction(tenantId, fn, false),
+    readTenant: (tenantId, fn) => tenantTransaction(tenantId, fn, true),
     withUser(userId, fn) {
       if (!UUID_RE.test(userId)) throw new Error('withUser: userId must be a uuid');
       return transaction(async (tx) => {

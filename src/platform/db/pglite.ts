@@ -2,7 +2,10 @@
  * Embedded adapter: PGlite (PostgreSQL compiled to WebAssembly) in DATA_DIR, or in memory for tests.
  * PGlite has no lock of its own and two processes on one directory lose rows, so we hold a lockfile.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { APP_ROLE, createDatabase, type Database, type Db } from './database.js';
@@ -22,12 +25,23 @@ export interface PgliteHandle {
   database: Database;
 }
 
+/**
+ * PostgreSQL's default 128 MB of shared buffers live inside the WebAssembly heap, which never
+ * shrinks: a development database of a few megabytes needs far less, and the embedded app's idle
+ * memory is mostly this heap.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 export async function openPglite({ dir, loadDataDir }: PgliteOptions): Promise<PgliteHandle> {
   const release = dir ? acquireDataDirLock(dir) : () => {};
   let client: PGlite;
   try {
     const dataDir = dir ? path.join(dir, 'pgdata') : undefined;
-    client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}) });
+    if (dataDir && !loadDataDir) await initDataDir(dataDir);
+    // Compile each of PostgreSQL's WebAssembly functions when first called instead of all of them up
+    // front: a development database calls a fraction of them, and compiled code stays resident.
+    v8.setFlagsFromString('--wasm-lazy-compilation');
+    client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(loadDataDir ? { loadDataDir } : {}), startParams: START_PARAMS });
   } catch (err) {
     release();
     throw err;
@@ -48,4 +62,37 @@ export async function openPglite({ dir, loadDataDir }: PgliteOptions): Promise<P
       await client.exec(`SET ROLE ${APP_ROLE}`);
     },
   };
+}
+
+/**
+ * Creates the cluster (initdb) in a short-lived child process when the directory has none yet.
+ * initdb grows the WebAssembly heap to several hundred megabytes that a process never gets back;
+ * in a child that memory ends with it, and the app opens the finished directory with a small heap.
+ * The child works in a sibling folder renamed into place at the end, so an interrupted first start
+ * leaves no half-made cluster behind.
+ */
+async function initDataDir(dataDir: string): Promise<void> {
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+    throw new Error(`${dataDir} is not empty but holds no database (no PG_VERSION file): move it away or remove it, then start again`);
+  }
+  const staging = `${dataDir}.init-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const pgliteUrl = import.meta.resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(staging)} }); await db.close();`;
+  const stderr: Buffer[] = [];
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  if (code !== 0 || !fs.existsSync(path.join(staging, 'PG_VERSION'))) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    const detail = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-5).join('\n');
+    throw new Error(`Could not create the embedded database in ${dataDir} (initdb exited with ${code})${detail ? `:\n${detail}` : ''}`);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true }); // an empty folder at most (checked above)
+  fs.renameSync(staging, dataDir);
 }

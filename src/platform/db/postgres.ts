@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { APP_ROLE, createDatabase, UUID_RE, type Database, type Db, type TenantDb } from './database.js';
+import { inlineParams } from './inline-params.js';
 
 export interface PostgresOptions {
   url: string;
@@ -59,5 +60,56 @@ export function openPostgres({ url, poolSize, asAppRole }: PostgresOptions): Dat
     }
   }
 
-  return { ...database, withTenant };
+  /**
+   * Tenant reads in one message each: `set transaction read only; select set_config(...); <statement>`
+   * goes out as one simple-protocol query, which PostgreSQL runs as one implicit transaction, so the
+   * setting holds for the statement and ends with it. Against a transaction of its own (BEGIN with the
+   * setting, the statement, COMMIT: three statements, two round trips) this is about 1.5 times the
+   * throughput of the list endpoint (docs/admin/benchmarks.md). A simple-protocol message carries no
+   * parameters, so a statement is sent this way only when `inlineParams` can write its values as
+   * literals without escaping anything; otherwise it is bound as usual in a read-only transaction.
+   */
+  function readTenant<T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>): Promise<T> {
+    if (!UUID_RE.test(tenantId)) throw new Error('readTenant: tenantId must be a uuid');
+    const opening = `set transaction read only; select set_config('app.tenant_id', '${tenantId}', true)`;
+    const lastResult = (results: unknown) => (results as unknown[])[(results as unknown[]).length - 1];
+    const run = async (statement: string, params: unknown[], asValues: boolean): Promise<unknown> => {
+      const text = inlineParams(statement, params);
+      if (text !== null) {
+        const q = client.unsafe(`${opening}; ${text}`);
+        return lastResult(await (asValues ? q.values() : q));
+      }
+      const reserved = await client.reserve();
+      let open = true;
+      try {
+        const begun = reserved.unsafe(`begin; ${opening}`).execute();
+        begun.catch(() => undefined); // observed below; if the statement fails first, its error is the one to report
+        const q = reserved.unsafe(statement, params as postgres.ParameterOrJSON<never>[]);
+        const rows = await (asValues ? q.values() : q);
+        await begun;
+        await reserved`commit`;
+        open = false;
+        return rows;
+      } catch (err) {
+        if (open) await reserved`rollback`.catch(() => undefined);
+        throw err;
+      } finally {
+        reserved.release();
+      }
+    };
+    // The part of postgres.js's interface Drizzle's session calls: `await unsafe(...)` or `await unsafe(...).values()`.
+    const readClient = {
+      unsafe: (statement: string, params: unknown[] = []) => ({
+        values: () => run(statement, params, true),
+        then: (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) => run(statement, params, false).then(resolve, reject),
+      }),
+      begin: () => {
+        throw new Error('readTenant: no transaction inside a read; use withTenant');
+      },
+    };
+    const tx = new PostgresJsDatabase(dialect, new PostgresJsSession(readClient as unknown as postgres.Sql, dialect, undefined, {}), undefined) as unknown as Db;
+    return fn(Object.assign(tx, { tenantId }));
+  }
+
+  return { ...database, withTenant, readTenant };
 }

@@ -28,10 +28,16 @@ export interface MembershipContext {
   role: string;
 }
 
-/** The seed's `request.state.db`: a handle that runs queries in a transaction scoped to the request's tenant. */
+/** The seed's `request.state.db`: a handle that runs queries scoped to the request's tenant. */
 export interface TenantScope {
   readonly tenantId: string;
+  /** Runs `fn` in one transaction that row-level security limits to the tenant. */
   run<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T>;
+  /**
+   * Runs read-only `fn` limited to the tenant, each statement in one round trip where it can be.
+   * Statements do not share a snapshot: use `run` when several reads must agree or anything is written.
+   */
+  read<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T>;
 }
 
 declare module 'fastify' {

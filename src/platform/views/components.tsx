@@ -2,6 +2,7 @@
 // render is String(tree). No inline styles or scripts anywhere (strict CSP); look comes from the
 // component classes in src/platform/assets/styles.css.
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 
 /** Joins class names, skipping empty ones. */
 export function cx(...parts: (string | false | null | undefined)[]): string {
@@ -130,8 +131,23 @@ const ICONS = {
 
 export type IconName = keyof typeof ICONS;
 
-/** A decorative inline icon (aria-hidden); give the surrounding control its own text or label. */
+const renderedIcons = new Map<string, ReturnType<typeof raw>>();
+
+/**
+ * A decorative inline icon (aria-hidden); give the surrounding control its own text or label.
+ * Icons are static markup: each name and class is rendered once and reused (a page holds dozens).
+ */
 export function Icon(props: { name: IconName; class?: string }) {
+  const key = `${props.name} ${props.class ?? ''}`;
+  let html = renderedIcons.get(key);
+  if (html === undefined) {
+    html = raw(String(<IconSvg {...props} />));
+    renderedIcons.set(key, html);
+  }
+  return html;
+}
+
+function IconSvg(props: { name: IconName; class?: string }) {
   return (
     <svg
       class={props.class ?? 'size-4'}
