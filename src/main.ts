@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { allJobs } from './jobs.js';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
-import { DataDirLockedError } from './platform/db/data-dir-lock.js';
+import { DataDirError } from './platform/db/data-dir-lock.js';
 import { AppError } from './platform/errors.js';
 import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
@@ -69,7 +69,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

@@ -72,7 +72,7 @@ async function closeWithin(deps: Deps, ms: number): Promise<void> {
 export async function withContext<T>(options: ContextOptions, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = await loadCliConfig();
   const log = await createCliLogger(config);
-  const [{ buildDeps }, { allJobs }, { DataDirLockedError }] = await Promise.all([
+  const [{ buildDeps }, { allJobs }, { DataDirError }] = await Promise.all([
     import('../platform/deps.js'),
     import('../jobs.js'),
     import('../platform/db/data-dir-lock.js'),
@@ -81,7 +81,7 @@ export async function withContext<T>(options: ContextOptions, fn: (ctx: CliConte
   try {
     deps = await buildDeps(config, log, { jobs: allJobs, ...(options.migrate === false ? { migrate: false } : {}) });
   } catch (err) {
-    if (err instanceof DataDirLockedError) throw new CliError(err.message, EXIT_FAILURE);
+    if (err instanceof DataDirError) throw new CliError(err.message, EXIT_FAILURE);
     throw err;
   }
   try {

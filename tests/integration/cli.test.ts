@@ -174,4 +174,21 @@ describe('saas-cli', () => {
     // Every migration ran again, so the tables were really gone.
     assert.match(reset.stdout, new RegExp(`Applied ${migrationCount} migrations?:`));
   });
+
+  test('a data folder that holds something other than a database is refused, and left as it was', { skip: SHARED_DATABASE && 'runs on the embedded database only' }, () => {
+    const main = dataDir;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-cli-test-'));
+    try {
+      fs.mkdirSync(path.join(dataDir, 'pgdata'));
+      fs.writeFileSync(path.join(dataDir, 'pgdata', 'notes.txt'), 'not a database');
+      const r = cli('db', 'status');
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /pgdata is not empty but holds no database/);
+      assertNoStack(r);
+      assert.deepEqual(fs.readdirSync(path.join(dataDir, 'pgdata')), ['notes.txt']);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      dataDir = main;
+    }
+  });
 });

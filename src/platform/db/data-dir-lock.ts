@@ -6,7 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export class DataDirLockedError extends Error {
+/** A problem with the embedded data directory that the operator fixes: shown as a message, without a stack. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+export class DataDirLockedError extends DataDirError {
   constructor(readonly dir: string, readonly pid: number) {
     super(
       `The embedded database in ${dir} is in use by another process (pid ${pid}). ` +
