@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds what the app needs to run from compiled JS: vendor scripts, CSS, and dist/ (TypeScript).
 // Each step is skipped when its output is newer than its inputs, so `npm start` is quick after the first time.
-// Usage: node scripts/build.mjs [--force] [--only=ts|css|vendor]
+// Usage: node scripts/build.mjs [--force] [--only=ts|css|vendor|db]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,12 @@ function newestMtime(dir, exts) {
   return newest;
 }
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0);
+
+/** Compilers leave unchanged outputs untouched; the output's time is our "up to date" marker, so set it. */
+function touch(file) {
+  const now = new Date();
+  if (fs.existsSync(file)) fs.utimesSync(file, now, now);
+}
 
 function run(label, cmd, cmdArgs) {
   const t = Date.now();
@@ -56,12 +62,34 @@ if (!only || only === 'vendor') {
 if (!only || only === 'css') {
   const out = path.join(root, 'public/assets/app.css');
   const inputs = Math.max(newestMtime(path.join(root, 'src'), ['.tsx', '.css']), newestMtime(path.join(root, 'public/assets'), ['.js']));
-  if (force || mtime(out) < inputs) run('css', bin('tailwindcss'), ['-i', 'src/platform/assets/styles.css', '-o', 'public/assets/app.css', '--minify']);
+  if (force || mtime(out) < inputs) {
+    run('css', bin('tailwindcss'), ['-i', 'src/platform/assets/styles.css', '-o', 'public/assets/app.css', '--minify']);
+    touch(out);
+  }
 }
 
 // 3. TypeScript -> dist/
 if (!only || only === 'ts') {
   const marker = path.join(root, 'dist/src/main.js');
   const inputs = Math.max(newestMtime(path.join(root, 'src'), ['.ts', '.tsx']), mtime(path.join(root, 'tsconfig.json')), mtime(path.join(root, 'tsconfig.build.json')));
-  if (force || mtime(marker) < inputs) run('typescript', bin('tsc'), ['-p', 'tsconfig.build.json']);
+  if (force || mtime(marker) < inputs) {
+    run('typescript', bin('tsc'), ['-p', 'tsconfig.build.json']);
+    touch(marker);
+  }
+}
+
+// 4. The embedded database's template cluster (initdb, a few seconds, once per PGlite version), so a
+//    new data directory starts from a file copy. Kept in node_modules/.cache; the app makes it itself
+//    if it is missing.
+if (!only || only === 'db') {
+  const t = Date.now();
+  const { ensureTemplateCluster } = await import(path.join(root, 'dist/src/platform/db/pglite.js'));
+  const made = await ensureTemplateCluster().then(
+    (dir) => ({ dir, fresh: Date.now() - t > 500 }),
+    (err) => {
+      console.error(`build: embedded database template failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+  if (made.fresh) console.log(`build: embedded database template in ${path.relative(root, made.dir)} (${Date.now() - t} ms)`);
 }

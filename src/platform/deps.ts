@@ -64,7 +64,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       const snapshot = options.pgliteSnapshot;
       const handle = await openPglite(
         snapshot === undefined
-          ? { dir: config.dataDir, onCreate: (dir) => log.info({ dir }, 'creating the embedded database (first start only, a few seconds)') }
+          ? { dir: config.dataDir, onCreate: (dir) => log.info({ dir }, 'creating the embedded database (first start on this data directory)') }
           : { dir: null, ...(snapshot instanceof Blob ? { loadDataDir: snapshot } : {}) },
       );
       database = handle.database;

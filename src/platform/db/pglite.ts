@@ -3,6 +3,7 @@
  * PGlite has no lock of its own and two processes on one directory lose rows, so we hold a lockfile.
  */
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -68,11 +69,10 @@ export async function openPglite({ dir, loadDataDir, onCreate }: PgliteOptions):
 }
 
 /**
- * Creates the cluster (initdb) in a short-lived child process when the directory has none yet.
- * initdb grows the WebAssembly heap to several hundred megabytes that a process never gets back;
- * in a child that memory ends with it, and the app opens the finished directory with a small heap.
- * The child works in a sibling folder renamed into place at the end, so an interrupted first start
- * leaves no half-made cluster behind.
+ * Gives a new data directory its cluster by copying the template cluster (see `ensureTemplateCluster`):
+ * a file copy of a few tens of megabytes instead of seconds of initdb, and none of initdb's memory in
+ * this process. The copy goes to a sibling folder renamed into place at the end, so an interrupted
+ * first start leaves no half-made cluster behind.
  */
 async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void): Promise<void> {
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
@@ -83,8 +83,48 @@ async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void
   const staging = `${dataDir}.init`; // one process at a time holds the data directory lock
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const template = await ensureTemplateCluster().catch((err: NodeJS.ErrnoException) => {
+    // A read-only install (a container image, a shared node_modules): make this cluster directly.
+    if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') return null;
+    throw err;
+  });
+  if (template) fs.cpSync(template, staging, { recursive: true });
+  else await initdbInChild(staging);
+  fs.rmSync(dataDir, { recursive: true, force: true }); // an empty folder at most (checked above)
+  fs.renameSync(staging, dataDir);
+}
+
+/**
+ * The template cluster: what initdb makes, made once per PGlite version and kept in
+ * node_modules/.cache (`npm run build` makes it ahead of the first start). Safe when several
+ * processes race: each builds in its own folder and the first rename wins.
+ */
+export async function ensureTemplateCluster(): Promise<string> {
+  const pkgDir = findPackageDir(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const template = path.join(pkgDir, '..', '..', '.cache', 'saas-app', `pglite-${version}-cluster`);
+  if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
+  const staging = `${template}.${process.pid}`;
+  fs.mkdirSync(path.dirname(template), { recursive: true });
+  fs.accessSync(path.dirname(template), fs.constants.W_OK); // EACCES here, rather than from inside the child
+  await initdbInChild(staging);
+  try {
+    fs.renameSync(staging, template);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(template, 'PG_VERSION'))) throw err; // otherwise another process made it first
+  }
+  return template;
+}
+
+/**
+ * Runs initdb in a short-lived child process: it grows the WebAssembly heap to several hundred
+ * megabytes that a process never gets back, and in a child that memory ends with it.
+ */
+async function initdbInChild(dir: string): Promise<void> {
+  fs.rmSync(dir, { recursive: true, force: true });
   const pgliteUrl = import.meta.resolve('@electric-sql/pglite');
-  const script = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(staging)} }); await db.close();`;
+  const script = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(dir)} }); await db.close();`;
   const stderr: Buffer[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -92,11 +132,19 @@ async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void
     child.on('error', reject);
     child.on('exit', resolve);
   });
-  if (code !== 0 || !fs.existsSync(path.join(staging, 'PG_VERSION'))) {
-    fs.rmSync(staging, { recursive: true, force: true });
+  if (code !== 0 || !fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    fs.rmSync(dir, { recursive: true, force: true });
     const detail = Buffer.concat(stderr).toString('utf8').trim().split('\n').slice(-5).join('\n');
-    throw new DataDirError(`Could not create the embedded database in ${dataDir} (initdb exited with ${code})${detail ? `:\n${detail}` : ''}`);
+    throw new DataDirError(`Could not create an embedded database cluster in ${dir} (initdb exited with ${code})${detail ? `:\n${detail}` : ''}`);
   }
-  fs.rmSync(dataDir, { recursive: true, force: true }); // an empty folder at most (checked above)
-  fs.renameSync(staging, dataDir);
+}
+
+function findPackageDir(file: string): string {
+  let dir = path.dirname(file);
+  while (!fs.existsSync(path.join(dir, 'package.json')) || path.basename(path.dirname(dir)) !== '@electric-sql') {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`Cannot find the @electric-sql/pglite package above ${file}`);
+    dir = parent;
+  }
+  return dir;
 }
