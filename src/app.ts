@@ -21,6 +21,7 @@ import { ProblemSchema } from './platform/http/schemas.js';
 import './platform/http/request-context.js';
 import { createServices, type Services } from './services.js';
 import { authRoutes, createAuthGuards } from './modules/auth/index.js';
+import { auditRoutes } from './modules/audit/index.js';
 import { createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
@@ -148,11 +149,12 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   await app.register(opsRoutes, { deps, version: VERSION });
   await app.register(marketingRoutes);
-  await app.register(authRoutes, { auth: services.auth, guards: authGuards });
-  await app.register(sessionRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
+  await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
+  await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });
   await app.register(dataRoutes, { data: services.data, apiGuards, webGuards });
+  await app.register(auditRoutes, { config, audit: services.audit, webGuards });
 
   return app;
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './cli/commands/audit.js';
 import { registerDbCommands } from './cli/commands/db.js';
 import { registerHealthCommand } from './cli/commands/health.js';
 import { registerSetupCommand } from './cli/commands/setup.js';
@@ -57,6 +58,7 @@ function buildProgram(): Command {
   registerUsersCommands(program);
   registerTenantsCommands(program);
   registerDbCommands(program);
+  registerAuditCommands(program);
   registerHealthCommand(program);
   registerWorkerCommand(program);
 

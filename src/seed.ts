@@ -1,6 +1,7 @@
 /** Demo data for development: one tenant with an owner and a few items. Goes through the services, never raw SQL. */
 import type { Deps } from './platform/deps.js';
 import type { Services } from './services.js';
+import { SYSTEM_CONTEXT } from './modules/audit/index.js';
 
 export const DEMO = {
   companyName: 'Acme Inc',
@@ -22,7 +23,7 @@ export async function seedDemo(deps: Deps, services: Services): Promise<SeedResu
   url.hostname = `${DEMO.subdomain}.${url.hostname}`;
   const result = { tenantUrl: url.origin, email: DEMO.email, password: DEMO.password };
   if (await services.tenants.getTenantBySubdomain(DEMO.subdomain)) return { created: false, ...result };
-  const { tenant, userId } = await services.tenants.signUp({ ...DEMO, plan: 'professional' });
+  const { tenant, userId } = await services.tenants.signUp({ ...DEMO, plan: 'professional' }, { context: SYSTEM_CONTEXT, via: 'seed' });
   await services.tenants.forgetMembership(tenant.id, userId);
   const scope = services.tenants.getTenantDb(tenant.id);
   const samples = [

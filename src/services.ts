@@ -3,14 +3,17 @@
  * Routes, jobs and commands call these; none of them builds its own.
  */
 import type { Deps } from './platform/deps.js';
-import { createAuthService } from './modules/auth/index.js';
+import { createAuditService } from './modules/audit/index.js';
+import { createAuthService, createPasswordLogin } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
 import { createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
+  const audit = createAuditService(deps);
   const auth = createAuthService(deps);
-  const tenants = createTenantsService(deps, auth);
+  const login = createPasswordLogin({ auth, audit, throttles: deps.throttles });
+  const tenants = createTenantsService(deps, auth, audit);
   const data = createDataService();
-  return { auth, tenants, data };
+  return { audit, auth, login, tenants, data };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -7,6 +7,7 @@ import type { AppConfig } from '../platform/config.js';
 import type { Deps } from '../platform/deps.js';
 import type { Services } from '../services.js';
 import { CliError, EXIT_FAILURE } from './output.js';
+import { validationFailed } from '../platform/errors.js';
 
 export interface CliContext {
   config: AppConfig;
@@ -110,4 +111,11 @@ export async function withContext<T>(options: ContextOptions, fn: (ctx: CliConte
   } finally {
     await closeWithin(deps, 5000);
   }
+}
+
+/** The tenant with this subdomain, or an operator error that says how to find one. */
+export async function requireTenantBySubdomain(ctx: CliContext, subdomain: string) {
+  const tenant = await (await ctx.services()).tenants.getTenantBySubdomain(subdomain);
+  if (!tenant) throw validationFailed({ tenant: `No tenant has the subdomain "${subdomain}" (see \`saas-cli tenants list\`)` });
+  return tenant;
 }

@@ -12,6 +12,7 @@ import { APP_ROLE, type Database, type Db } from './db/database.js';
 import { getMigrationStatus, runMigrations } from './db/migrations.js';
 import type { Mailer } from './mail/mailer.js';
 import type { JobDefinition, JobQueue } from './queue/queue.js';
+import { createThrottles, type Throttles } from './rate-limit/throttles.js';
 
 export interface Deps {
   config: AppConfig;
@@ -22,6 +23,8 @@ export interface Deps {
   mailer: Mailer;
   /** The shared Redis connection in production, null on the embedded default. For adapters that need Redis itself (rate limits). */
   redis: Redis | null;
+  /** Attempt counters (brute-force protection): in Redis when configured, else in memory. */
+  throttles: Throttles;
   /** Runs `fn` with a connection that owns the schema (migrations, reset). Never used by request handling. */
   withOwnerDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Pending migrations, by tag (empty when up to date). */
@@ -126,6 +129,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       queue,
       mailer,
       redis,
+      throttles: createThrottles(redis),
       withOwnerDb,
       async pendingMigrations() {
         // The app role may read the history (granted by a migration).

@@ -33,6 +33,8 @@ export class AppError extends Error {
     message: string,
     /** Field -> message, for forms and 422 problem details. */
     readonly fields?: Record<string, string>,
+    /** For 429 and 503: sent as the Retry-After header. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -43,5 +45,16 @@ export class AppError extends Error {
 export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'You do not have access to this resource') => new AppError('forbidden', message);
 export const unauthorized = (message = 'Authentication required') => new AppError('unauthorized', message);
+export const tooManyAttempts = (retryAfterSeconds: number, message = `Too many attempts. Try again in ${describeWait(retryAfterSeconds)}.`) =>
+  new AppError('too_many_requests', message, undefined, retryAfterSeconds);
+
+/** "40 seconds", "15 minutes", "1 hour": for messages about waiting. */
+export function describeWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
 export const validationFailed = (fields: Record<string, string>, message = 'Some fields need attention') =>
   new AppError('validation_failed', message, fields);

@@ -130,6 +130,28 @@ describe('saas-cli', () => {
     assert.deepEqual(tenant && { name: tenant.name, plan: tenant.plan, status: tenant.status }, { name: 'Test Co', plan: 'professional', status: 'active' });
   });
 
+  test("audit export writes the tenant's events as JSON Lines or CSV; wrong arguments exit 2", () => {
+    const jsonl = cli('audit', 'export', '--tenant', subdomain, '--format', 'jsonl');
+    assert.equal(jsonl.status, 0, jsonl.stderr);
+    const events = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; tenant_id: string; details: Record<string, unknown> });
+    assert.ok(events.some((e) => e.action === 'tenant.created' && e.details.via === 'cli'), jsonl.stdout);
+    assert.equal(new Set(events.map((e) => e.tenant_id)).size, 1, 'events of one tenant only');
+
+    const csv = cli('audit', 'export', '--tenant', subdomain, '--since', '2000-01-01');
+    assert.equal(csv.status, 0, csv.stderr);
+    assert.match(csv.stdout, /^occurred_at,tenant_id,actor_user_id,actor_email,action,outcome,/);
+    assert.match(csv.stdout, /tenant\.created,success/);
+
+    for (const args of [[], ['--tenant', subdomain, '--all'], ['--all', '--since', 'yesterday'], ['--all', '--format', 'xml']]) {
+      const r = cli('audit', 'export', ...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assertNoStack(r);
+    }
+    const unknown = cli('audit', 'export', '--tenant', `nope-${RUN}`);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /No tenant has the subdomain/);
+  });
+
   const member = `member-${RUN}@example.com`;
   test('users create adds a member with a role; users list finds them', () => {
     const user = json<{ id: string; email: string; name: string; membership: { tenant: string; role: string }; generatedPassword: string }>(

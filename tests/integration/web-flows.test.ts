@@ -3,9 +3,8 @@
  * login/logout, the htmx Data page, and the error pages. The same flows run in Chromium in tests/e2e.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CookieJar, createTenantWithOwner, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
@@ -14,28 +13,7 @@ before(async () => {
 after(async () => t?.close());
 
 /** A tiny browser: cookies per host, follows nothing automatically. */
-function browser() {
-  const jar = new CookieJar();
-  // Each simulated browser is its own client address, as real visitors are: per-IP limits apply to each.
-  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
-  const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
-    const res = await t.app.inject({
-      method,
-      url,
-      remoteAddress,
-      headers: {
-        host,
-        cookie: jar.header(host),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        ...headers,
-      },
-      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
-    });
-    jar.store(host, res.headers['set-cookie'] as string | string[] | undefined);
-    return res;
-  };
-  return { jar, request };
-}
+const browser = () => createBrowser(t);
 
 async function signUp(b: ReturnType<typeof browser>, fields: { companyName: string; subdomain: string; email: string; password: string }, headers: Record<string, string> = {}) {
   const page = await b.request('GET', hostFor(null), '/signup');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ne, sql } from 'drizzle-orm';
 import { dataItems } from '../../src/modules/data/data.tables.js';
+import { auditEvents } from '../../src/modules/audit/audit.tables.js';
 import { memberships } from '../../src/modules/tenants/tenants.tables.js';
 import { rowsOf } from '../../src/platform/db/migrations.js';
 import { createTenantWithOwner, startTestApp, type TestApp } from '../support/test-app.js';
@@ -110,6 +111,27 @@ describe('row-level security on PostgreSQL', { skip }, () => {
       return items.length > 0 && items.every((item) => item.tenantId === owner.tenant.id);
     });
     assert.deepEqual(new Set(await Promise.all(reads)), new Set([true]));
+  });
+
+  test('the audit log is append-only for the app, and each tenant or user reads only its own events', async () => {
+    // Sign-up recorded, for each owner: auth.signup (no tenant) and tenant.created (their tenant).
+    const inA = await t.deps.database.withTenant(a.tenant.id, (tx) => tx.select().from(auditEvents));
+    assert.ok(inA.some((e) => e.action === 'tenant.created'));
+    assert.ok(inA.every((e) => e.tenantId === a.tenant.id), 'tenant A read another tenant\'s or a personal event');
+    const own = await t.deps.database.withUser(a.userId, (tx) => tx.select().from(auditEvents));
+    assert.ok(own.some((e) => e.action === 'auth.signup'));
+    assert.ok(own.every((e) => e.actorUserId === a.userId && e.tenantId === null));
+    assert.equal((await t.deps.database.db.select().from(auditEvents)).length, 0, 'no context, no events');
+
+    // Writing another tenant's event is refused; changing or deleting any is refused.
+    await assert.rejects(
+      t.deps.database.withTenant(a.tenant.id, (tx) => tx.insert(auditEvents).values({ tenantId: b.tenant.id, action: 'auth.login', outcome: 'success' })),
+      sqlState('42501'),
+    );
+    await assert.rejects(t.deps.database.withTenant(a.tenant.id, (tx) => tx.update(auditEvents).set({ outcome: 'failure' })), sqlState('42501'));
+    await assert.rejects(t.deps.database.withTenant(a.tenant.id, (tx) => tx.delete(auditEvents)), sqlState('42501'));
+    const after = await t.deps.database.withTenant(a.tenant.id, (tx) => tx.select().from(auditEvents));
+    assert.deepEqual(after.map((e) => e.outcome).sort(), inA.map((e) => e.outcome).sort());
   });
 
   test('even the table owner sees nothing without a tenant context (FORCE ROW LEVEL SECURITY)', async (ctx) => {

@@ -120,6 +120,37 @@ export class CookieJar {
   }
 }
 
+/**
+ * A simulated browser over inject(): a cookie jar per host and a client address of its own, as real
+ * visitors have (per-address limits apply to each).
+ */
+export function createBrowser(t: TestApp) {
+  const jar = new CookieJar();
+  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+  const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
+    const res = await t.app.inject({
+      method,
+      url,
+      remoteAddress,
+      headers: {
+        host,
+        cookie: jar.header(host),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...headers,
+      },
+      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+    });
+    jar.store(host, res.headers['set-cookie'] as string | string[] | undefined);
+    return res;
+  };
+  /** Signs in with the login form on `subdomain`'s host (null: the root site). */
+  const login = async (subdomain: string | null, email: string, password: string) => {
+    const page = await request('GET', hostFor(subdomain), '/login');
+    return request('POST', hostFor(subdomain), '/login', { _csrf: csrfFrom(page.body), email, password });
+  };
+  return { jar, request, login, remoteAddress };
+}
+
 /** Pulls the CSRF token out of a rendered form. */
 export function csrfFrom(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);

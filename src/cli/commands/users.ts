@@ -4,7 +4,7 @@ import { PASSWORD_MIN_LENGTH } from '../../modules/auth/passwords.js';
 import { validationFailed } from '../../platform/errors.js';
 import { createPasswordUser, generatePassword } from '../accounts.js';
 import { integerBetween, parseEmail, parseName, parsePassword, parseSubdomain, ROLE_NAMES } from '../args.js';
-import { withContext, type CliContext } from '../context.js';
+import { requireTenantBySubdomain, withContext } from '../context.js';
 import {
   color,
   examples,
@@ -38,11 +38,6 @@ interface ListOptions {
   json?: boolean;
 }
 
-async function requireTenantBySubdomain(ctx: CliContext, subdomain: string) {
-  const tenant = await (await ctx.services()).tenants.getTenantBySubdomain(subdomain);
-  if (!tenant) throw validationFailed({ tenant: `No tenant has the subdomain "${subdomain}" (see \`saas-cli tenants list\`)` });
-  return tenant;
-}
 
 async function createUser(email: string, opts: CreateOptions, command: Command): Promise<void> {
   if (command.getOptionValueSource('role') === 'cli' && !opts.tenant) fail('--role needs --tenant: a role belongs to a membership in one tenant', EXIT_USAGE, 'Run saas-cli users create --help for usage.');

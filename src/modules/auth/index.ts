@@ -7,6 +7,8 @@ export { checkPasswordPolicy, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '.
 export { normalizeEmail } from './users.repository.js';
 /** Lifetime of API access tokens. */
 export { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.js';
+/** Password sign-in with throttling and audit events (web form and token endpoint). */
+export { createPasswordLogin, LOGIN_THROTTLE_RULES, type PasswordLogin, type PasswordLoginResult } from './password-login.js';
 /** Route guards: `requireApiUser` (bearer), `requireWebUser` (session cookie). */
 export { createAuthGuards, type AuthGuards } from './auth.guards.js';
 /** JSON token login/logout routes. */

@@ -108,6 +108,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
     csrfToken,
     user: { name: request.auth!.name, email: request.auth!.email },
     tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
+    role: request.membership!.role,
   });
 
   // The first page is rendered with the page (fast first paint, works without JavaScript); the rest scroll in.

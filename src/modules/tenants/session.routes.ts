@@ -5,16 +5,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { tenantOrigin, type AppConfig } from '../../platform/config.js';
-import { notFound } from '../../platform/errors.js';
+import { describeWait, notFound } from '../../platform/errors.js';
 import { appendSetCookies, clientInfo, formField, safeNextPath } from '../../platform/http/forms.js';
 import { redirect, sendPage } from '../../platform/http/htmx.js';
-import type { AuthGuards, AuthService } from '../auth/index.js';
+import type { AuthGuards, AuthService, PasswordLogin } from '../auth/index.js';
+import { auditContextOf, type AuditService } from '../audit/index.js';
 import type { TenantsService } from './tenants.service.js';
 import { LoginPage, TenantChooserPage } from './views/login.js';
 
 interface Options {
   config: AppConfig;
   auth: AuthService;
+  login: PasswordLogin;
+  audit: AuditService;
   guards: AuthGuards;
   tenants: TenantsService;
 }
@@ -23,7 +26,7 @@ const GENERIC_LOGIN_ERROR = 'Invalid email or password';
 
 export async function sessionRoutes(app: FastifyInstance, opts: Options) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, auth, guards, tenants } = opts;
+  const { config, auth, login, audit, guards, tenants } = opts;
 
   const handoffUrl = async (sessionCookie: string, subdomain: string, next = '/dashboard') => {
     const token = await auth.createHandoffToken(sessionCookie);
@@ -52,13 +55,24 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
     const email = formField(request.body, 'email', 320).trim();
     const password = formField(request.body, 'password', 1024);
     const next = safeNextPath(formField(request.body, 'next', 2000));
-    const session = email && password ? await auth.signIn(email, password, clientInfo(request)) : null;
-    if (!session) return showLogin(request, reply, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
+    if (!email || !password) return showLogin(request, reply, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
+    const result = await login.attempt(email, password, clientInfo(request), auditContextOf(request), 'web', request.tenant?.id ?? null);
+    if (!result.ok && result.reason === 'throttled') {
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      const error = `Too many sign-in attempts. Try again in ${describeWait(result.retryAfterSeconds)}.`;
+      return showLogin(request, reply, { email, error, next }, 429);
+    }
+    if (!result.ok) return showLogin(request, reply, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
+    const { session } = result;
 
     if (request.tenant) {
       const role = await tenants.getMembershipRole(request.tenant.id, session.user.id);
       if (!role) {
         await auth.signOut(session.sessionCookie);
+        await audit.record(
+          { action: 'auth.login', outcome: 'denied', tenantId: request.tenant.id, actorUserId: session.user.id, actorEmail: session.user.email, details: { via: 'web', reason: 'not_a_member' } },
+          auditContextOf(request),
+        );
         return showLogin(request, reply, { email, error: `This account is not a member of ${request.tenant.name}.`, next }, 403);
       }
       appendSetCookies(reply, session.setCookies);
@@ -72,7 +86,14 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
   });
 
   r.post('/logout', { schema: { hide: true } }, async (request, reply) => {
+    const current = await auth.getSession(request.headers.cookie);
     appendSetCookies(reply, await auth.signOut(request.headers.cookie));
+    if (current) {
+      await audit.record(
+        { action: 'auth.logout', actorUserId: current.user.id, actorEmail: current.user.email, target: { type: 'session', id: current.sessionId }, details: { via: 'web' } },
+        auditContextOf(request),
+      );
+    }
     return redirect(request, reply, request.site === 'tenant' ? '/login' : '/');
   });
 

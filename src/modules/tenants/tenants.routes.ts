@@ -8,6 +8,7 @@ import { clientInfo, formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import type { AuthGuards, AuthService } from '../auth/index.js';
+import { auditContextOf } from '../audit/index.js';
 import type { TenantsService, Tenant } from './tenants.service.js';
 import { CreateTenantBody, TenantSchema } from './tenants.schemas.js';
 import { SignupForm, SignupPage, SignupSuccess, SignupSuccessPage, type SignupErrors, type SignupValues } from './views/signup.js';
@@ -57,7 +58,7 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       };
       let created: { tenant: Tenant; userId: string };
       try {
-        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}) });
+        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}) }, { context: auditContextOf(request), via: 'web' });
       } catch (err) {
         if (err instanceof AppError && err.fields) return showErrors(err.fields as SignupErrors);
         throw err;
@@ -88,7 +89,7 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
     async (request, reply) => {
       const user = await auth.users.findById(request.auth!.userId);
       if (!user) throw new AppError('unauthorized', 'Invalid or expired token');
-      const tenant = await tenants.createTenant({ ...request.body, ownerEmail: user.email });
+      const tenant = await tenants.createTenant({ ...request.body, ownerEmail: user.email }, { context: auditContextOf(request), via: 'api' });
       return reply.code(201).send(toJson({ ...tenant, role: 'owner' }));
     },
   );

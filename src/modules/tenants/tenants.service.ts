@@ -12,6 +12,7 @@ import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import type { TenantScope } from '../../platform/http/request-context.js';
 import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js';
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
+import { SYSTEM_CONTEXT, type AuditContext, type AuditService } from '../audit/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
 import { isMemberRole, MEMBER_ROLES } from './roles.js';
@@ -33,6 +34,13 @@ export interface SignUpInput {
   plan?: string;
 }
 
+/** Where a change came from, for the audit log: the request's context, or the CLI / seed. */
+export interface ChangeOrigin {
+  context: AuditContext;
+  via: 'web' | 'api' | 'cli' | 'seed';
+}
+const SYSTEM_ORIGIN: ChangeOrigin = { context: SYSTEM_CONTEXT, via: 'cli' };
+
 /** Roles a member can hold in a tenant, most powerful first. */
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -45,7 +53,7 @@ function toTenant(row: TenantRow): Tenant {
   return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, createdAt: row.createdAt };
 }
 
-export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService) {
+export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService) {
   const repo = createTenantsRepository(deps.database.db);
 
   /** Checks name, subdomain and plan; returns field errors (empty when fine). */
@@ -92,7 +100,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
      * Self-service sign-up: creates the owner (with a password) and the tenant in one transaction,
      * so a failure at any point (or a killed process) leaves both or neither.
      */
-    async signUp(input: SignUpInput): Promise<{ tenant: Tenant; userId: string }> {
+    async signUp(input: SignUpInput, origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<{ tenant: Tenant; userId: string }> {
       const subdomain = input.subdomain.trim().toLowerCase();
       const email = normalizeEmail(input.email);
       const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
@@ -113,6 +121,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
         const created = await deps.database.transaction(async (tx) => {
           const user = await auth.users.insertWithPassword(tx, { email, name: email.split('@')[0]!, passwordHash });
           const tenant = await insertTenant(tx, { name: input.companyName, subdomain, plan }, user.id);
+          const actor = { actorUserId: user.id, actorEmail: email };
+          await audit.record({ action: 'auth.signup', ...actor, target: { type: 'user', id: user.id }, details: { via: origin.via } }, origin.context, tx);
+          await audit.record({ action: 'tenant.created', tenantId: tenant.id, ...actor, target: { type: 'tenant', id: tenant.id }, details: { via: origin.via, plan } }, origin.context, tx);
           return { tenant: toTenant(tenant), userId: user.id };
         });
         await forgetSubdomain(subdomain);
@@ -123,7 +134,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     },
 
     /** The seed's `createTenant`: a tenant owned by an existing user (API and CLI). */
-    async createTenant(input: { name: string; subdomain: string; plan?: string; ownerEmail: string }): Promise<Tenant> {
+    async createTenant(input: { name: string; subdomain: string; plan?: string; ownerEmail: string }, origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<Tenant> {
       const subdomain = input.subdomain.trim().toLowerCase();
       const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
       const errors = checkTenantFields({ name: input.name, subdomain, plan });
@@ -132,7 +143,19 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       const owner = await auth.users.findByEmail(input.ownerEmail);
       if (!owner) throw validationFailed({ ownerEmail: 'No user has this email' });
       try {
-        const tenant = toTenant(await deps.database.transaction((tx) => insertTenant(tx, { name: input.name, subdomain, plan }, owner.id)));
+        const tenant = toTenant(
+          await deps.database.transaction(async (tx) => {
+            const row = await insertTenant(tx, { name: input.name, subdomain, plan }, owner.id);
+            // From the CLI the operator acts, not the owner: no actor then, the owner is in the target.
+            const actor = origin.via === 'cli' ? {} : { actorUserId: owner.id, actorEmail: owner.email };
+            await audit.record(
+              { action: 'tenant.created', tenantId: row.id, ...actor, target: { type: 'tenant', id: row.id }, details: { via: origin.via, plan, owner_id: owner.id } },
+              origin.context,
+              tx,
+            );
+            return row;
+          }),
+        );
         await forgetSubdomain(subdomain);
         return tenant;
       } catch (err) {

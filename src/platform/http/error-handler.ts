@@ -106,6 +106,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
+    if (error instanceof AppError && error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else if (problem.status !== 404) request.log.info({ code: problem.code, status: problem.status }, problem.detail);
     return sendProblem(request, reply, problem);

@@ -127,6 +127,7 @@ const ICONS = {
   gauge: <path d="m12 14 4-4M3.34 19a10 10 0 1 1 17.32 0" />,
   code: <path d="m16 18 6-6-6-6M8 6l-6 6 6 6" />,
   zap: <path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z" />,
+  search: <path d="m21 21-4.3-4.3M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16z" />,
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -39,7 +39,9 @@ export interface LayoutProps {
   /** Extra elements for <head>, e.g. <meta http-equiv="refresh">. */
   headExtra?: unknown;
   /** Marks the matching nav link with aria-current="page". */
-  active?: 'dashboard' | 'data' | 'pricing' | 'login' | 'signup';
+  active?: 'dashboard' | 'data' | 'audit' | 'pricing' | 'login' | 'signup';
+  /** The signed-in member's role in the tenant: administrators get the administration links. */
+  role?: string;
   /** <meta name="description">. */
   description?: string;
   /** Adds <meta name="robots" content="noindex"> (app pages, errors). */
@@ -98,6 +100,7 @@ function Header(props: LayoutProps) {
     ? [
         { key: 'dashboard', href: '/dashboard', label: 'Dashboard' },
         { key: 'data', href: '/data', label: 'Data' },
+        ...(props.role === 'owner' || props.role === 'admin' ? [{ key: 'audit' as const, href: '/settings/audit', label: 'Audit log' }] : []),
       ]
     : [
         { key: 'pricing', href: `${rootUrl}/pricing`, label: 'Pricing' },
@@ -342,6 +345,8 @@ export interface AppPageContext {
   csrfToken: string;
   user: { name: string; email: string };
   tenant: { name: string; subdomain: string };
+  /** The member's role: decides which navigation links show. */
+  role?: string;
   rootUrl?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
@@ -357,6 +362,7 @@ export function AppLayout(props: { page: AppPageContext; title: string; active?:
       csrfToken={page.csrfToken}
       user={page.user}
       tenant={page.tenant}
+      role={page.role}
       rootUrl={page.rootUrl}
       flash={page.flash}
       noindex

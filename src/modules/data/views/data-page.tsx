@@ -33,6 +33,7 @@ export interface DataCreateFormProps {
 export interface DataPageProps {
   csrfToken: string;
   user: { name: string; email: string };
+  role?: string;
   tenant: { name: string; subdomain: string };
   createErrors?: { name?: string; description?: string; form?: string };
   values?: DataCreateValues;

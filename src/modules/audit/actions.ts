@@ -1,0 +1,21 @@
+/**
+ * Every security event the app records, in one place: the action names stored in `audit_events`, and
+ * what the audit page shows for them. Add an action here before recording it.
+ */
+export const AUDIT_ACTIONS = {
+  'auth.signup': 'Signed up',
+  'auth.login': 'Signed in with a password',
+  'auth.login.throttled': 'Sign-in refused: too many attempts',
+  'auth.token': 'API token issued for a password',
+  'auth.logout': 'Signed out',
+  'auth.session.revoked': 'Session ended',
+  'tenant.created': 'Workspace created',
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'failure', 'denied'];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(AUDIT_ACTIONS, value);
+}
