@@ -100,7 +100,7 @@ export function SignupForm(props: SignupFormProps) {
         autocomplete="new-password"
         required
         minlength={8}
-        hint="At least 8 characters; a long passphrase is best"
+        hint="At least 8 characters; 15 or more recommended. A few unrelated words make a strong one."
       />
 
       <Button id="signup-button" type="submit" variant="primary" size="lg" full indicator class="mt-8">
