@@ -9,6 +9,9 @@ export const AUDIT_ACTIONS = {
   'auth.token': 'API token issued for a password',
   'auth.logout': 'Signed out',
   'auth.session.revoked': 'Session ended',
+  'auth.password.reset_requested': 'Password reset requested',
+  'auth.password.reset': 'Password reset with an emailed link',
+  'auth.password.reset.throttled': 'Password reset refused: too many attempts',
   'tenant.created': 'Workspace created',
 } as const;
 

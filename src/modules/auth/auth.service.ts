@@ -9,15 +9,19 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../platform/config.js';
 import type { Database } from '../../platform/db/database.js';
 import type { Cache } from '../../platform/cache/cache.js';
+import type { Mailer } from '../../platform/mail/mailer.js';
+import { passwordResetEmail } from './emails.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
 import { accounts, sessions, users, verifications } from './auth.tables.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
-import { createUsersRepository } from './users.repository.js';
+import { createUsersRepository, normalizeEmail } from './users.repository.js';
 
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 export const SESSION_REFRESH_AGE_SECONDS = 24 * 3600;
 export const HANDOFF_TTL_MINUTES = 1;
+/** A password reset link works this long, once. */
+export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 /**
  * How long one process trusts what it learnt about a session (valid, or not revoked) before asking
  * again. A session ended in another process stops working there within this time; in the process
@@ -56,7 +60,7 @@ function clientHeaders(client: ClientInfo, extra: Record<string, string> = {}): 
   return new Headers({ 'x-forwarded-for': client.ip, 'user-agent': client.userAgent, ...extra });
 }
 
-export function createAuthService(deps: { config: AppConfig; database: Database; cache: Cache; log: Logger }) {
+export function createAuthService(deps: { config: AppConfig; database: Database; cache: Cache; mailer: Mailer; log: Logger }) {
   const { config } = deps;
   const users$ = createUsersRepository(deps.database.db);
   const secure = config.publicUrl.protocol === 'https:';
@@ -87,7 +91,18 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         minPasswordLength: PASSWORD_MIN_LENGTH,
         maxPasswordLength: PASSWORD_MAX_LENGTH,
         password: { hash: hashPassword, verify: ({ hash, password }) => verifyPassword(hash, password) },
+        resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
+        // The link is built from PUBLIC_URL, never from the request's Host. Sending is not awaited, so
+        // the answer takes as long for an unknown email (no message) as for a known one.
+        sendResetPassword: async ({ user, token }) => {
+          const link = `${config.publicUrl.origin}/reset-password?token=${encodeURIComponent(token)}`;
+          const message = passwordResetEmail({ to: user.email, name: user.name, link, validMinutes: RESET_TOKEN_TTL_SECONDS / 60, appName: 'SaaS App' });
+          void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err, userId: user.id }, 'password reset email could not be sent'));
+        },
       },
+      // Reset tokens and other one-time identifiers are stored as SHA-256 hashes: a copy of the
+      // database does not hold a usable link.
+      verification: { storeIdentifier: 'hashed' },
       user: { additionalFields: { isSuperAdmin: { type: 'boolean', defaultValue: false, input: false } } },
       session: { expiresIn: SESSION_TTL_SECONDS, updateAge: SESSION_REFRESH_AGE_SECONDS },
       advanced: {
@@ -120,7 +135,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     return cookie ? cookie.split(';', 1)[0]! : '';
   };
 
-  return {
+  const service = {
     hashPassword,
     verifyPassword,
     users: users$,
@@ -192,6 +207,49 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       await deps.cache.set(revokedKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
     },
 
+    /** Ends every session of a user (password reset, account disabled); their access tokens stop too. */
+    async revokeAllSessions(userId: string): Promise<number> {
+      const rows = await deps.database.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+      for (const row of rows) await service.revokeSession(row.id);
+      return rows.length;
+    },
+
+    /**
+     * Starts a password reset: mails a single-use link (hashed at rest, RESET_TOKEN_TTL_SECONDS) when
+     * the email has an account; does the same work and answers the same way when it does not.
+     */
+    async requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
+      const { auth } = await lib();
+      await auth.api.requestPasswordReset({ body: { email: normalizeEmail(email), redirectTo: '/reset-password' }, headers: clientHeaders(client) });
+    },
+
+    /** The user a reset token belongs to, when it is valid (not used, not expired); does not use it. */
+    async peekResetToken(token: string): Promise<string | null> {
+      if (!/^[A-Za-z0-9]{10,100}$/.test(token)) return null;
+      const ctx = await (await lib()).auth.$context;
+      const found = await ctx.internalAdapter.findVerificationValue(`reset-password:${token}`);
+      return found && found.expiresAt > new Date() ? found.value : null;
+    },
+
+    /**
+     * Sets a new password with a reset token (used up, whatever happens next) and ends every session
+     * of the account. Returns the user's id, or null when the token is invalid, used or expired.
+     * Does not sign in: the user signs in with the new password (and any second factor).
+     */
+    async resetPassword(token: string, newPassword: string): Promise<string | null> {
+      const userId = await service.peekResetToken(token);
+      if (!userId) return null;
+      const { auth, isAPIError } = await lib();
+      try {
+        await auth.api.resetPassword({ body: { token, newPassword } });
+      } catch (err) {
+        if (isAPIError(err) && err.statusCode === 400) return null; // used by a concurrent request a moment ago
+        throw err;
+      }
+      await service.revokeAllSessions(userId);
+      return userId;
+    },
+
     /** True when the session behind an access token was ended by a logout. */
     async isSessionRevoked(sessionId: string): Promise<boolean> {
       const known = localRevoked.get(sessionId);
@@ -223,6 +281,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       }
     },
   };
+  return service;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;

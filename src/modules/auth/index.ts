@@ -1,6 +1,6 @@
 /** Identity: users, passwords, sessions, hand-off between hosts, API access tokens. */
 /** Builds the auth service (better-auth underneath). */
-export { createAuthService, type AuthService, type SessionUser, type ClientInfo, SESSION_TTL_SECONDS } from './auth.service.js';
+export { createAuthService, type AuthService, type SessionUser, type ClientInfo, SESSION_TTL_SECONDS, RESET_TOKEN_TTL_SECONDS } from './auth.service.js';
 /** Password policy, hashing and Unicode normalisation. */
 export { checkPasswordPolicy, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './passwords.js';
 /** Canonical form of an email address. */
@@ -13,3 +13,5 @@ export { createPasswordLogin, LOGIN_THROTTLE_RULES, type PasswordLogin, type Pas
 export { createAuthGuards, type AuthGuards } from './auth.guards.js';
 /** JSON token login/logout routes. */
 export { authRoutes } from './auth.routes.js';
+/** Password recovery pages (/forgot-password, /reset-password). */
+export { passwordRoutes, RESET_THROTTLE_RULES } from './password.routes.js';

@@ -74,6 +74,11 @@ export function createPasswordLogin(deps: { auth: AuthService; audit: AuditServi
       );
       return { ok: true, session };
     },
+
+    /** After the owner proved control of the account (password reset): lift the account-wide wait. */
+    async clearAccountWait(email: string): Promise<void> {
+      await account.reset(normalizeEmail(email));
+    },
   };
 }
 

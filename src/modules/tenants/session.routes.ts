@@ -33,7 +33,12 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
     return `${tenantOrigin(config, subdomain)}/auth/handoff?token=${encodeURIComponent(token)}&next=${encodeURIComponent(next)}`;
   };
 
-  const showLogin = (request: FastifyRequest, reply: FastifyReply, props: { email?: string; error?: string; next?: string }, status = 200) =>
+  const showLogin = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    props: { email?: string; error?: string; next?: string; flash?: { kind: 'success' | 'error' | 'info'; message: string }[] },
+    status = 200,
+  ) =>
     sendPage(
       reply,
       LoginPage({ csrfToken: reply.generateCsrf(), ...props, ...(request.tenant ? { tenantName: request.tenant.name } : {}) }),
@@ -48,7 +53,8 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
       if (!request.tenant) return reply.redirect('/workspaces', 303);
       if (await tenants.getMembershipRole(request.tenant.id, request.auth.userId)) return reply.redirect(safeNextPath(next), 303);
     }
-    return showLogin(request, reply, typeof next === 'string' ? { next: safeNextPath(next) } : {});
+    const flash = (request.query as Record<string, unknown>).reset === 'done' ? [{ kind: 'success' as const, message: 'Your password was changed. Log in with the new one.' }] : undefined;
+    return showLogin(request, reply, { ...(typeof next === 'string' ? { next: safeNextPath(next) } : {}), ...(flash ? { flash } : {}) });
   });
 
   r.post('/login', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {

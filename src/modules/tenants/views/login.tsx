@@ -97,6 +97,11 @@ export function LoginPage(props: LoginPageProps) {
             name="password"
             type="password"
             label="Password"
+            labelAside={
+              <a href="/forgot-password" class="link text-sm">
+                Forgot password?
+              </a>
+            }
             autocomplete="current-password"
             required
             autofocus={Boolean(props.email)}
