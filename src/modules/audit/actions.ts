@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = {
   'auth.password.reset_requested': 'Password reset requested',
   'auth.password.reset': 'Password reset with an emailed link',
   'auth.password.reset.throttled': 'Password reset refused: too many attempts',
+  'auth.password.changed': 'Password changed',
   'tenant.created': 'Workspace created',
 } as const;
 

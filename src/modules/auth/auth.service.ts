@@ -4,10 +4,10 @@
  * server-side from our own routes and never mount its HTTP handler, so every auth endpoint is ours,
  * documented and protected by the same CSRF, rate-limit and error rules as the rest of the app.
  */
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../platform/config.js';
-import type { Database } from '../../platform/db/database.js';
+import { UUID_RE, type Database } from '../../platform/db/database.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { passwordResetEmail } from './emails.js';
@@ -17,7 +17,10 @@ import { accounts, sessions, users, verifications } from './auth.tables.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 import { createUsersRepository, normalizeEmail } from './users.repository.js';
 
+/** Idle timeout: a session unused this long expires (each day of use extends it). */
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+/** Absolute timeout: however active, a session ends this long after sign-in. */
+export const SESSION_ABSOLUTE_TTL_SECONDS = 30 * 24 * 3600;
 export const SESSION_REFRESH_AGE_SECONDS = 24 * 3600;
 export const HANDOFF_TTL_MINUTES = 1;
 /** A password reset link works this long, once. */
@@ -41,6 +44,16 @@ export interface SessionUser {
   email: string;
   name: string;
   isSuperAdmin: boolean;
+}
+
+export interface SessionInfo {
+  id: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  /** Refreshed at most once a day (when the session is extended): "last active", to the day. */
+  updatedAt: Date;
+  expiresAt: Date;
 }
 
 export interface SignInResult {
@@ -174,6 +187,11 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       if (known !== undefined) return known;
       const { auth } = await lib();
       const result = await auth.api.getSession({ headers: new Headers({ cookie: cookieHeader! }) });
+      if (result && Date.now() - new Date(result.session.createdAt).getTime() > SESSION_ABSOLUTE_TTL_SECONDS * 1000) {
+        await service.revokeSession(result.session.id);
+        localSessions.set(token, null);
+        return null;
+      }
       const session = result ? { user: toSessionUser(result.user), sessionId: result.session.id } : null;
       localSessions.set(token, session);
       return session;
@@ -207,11 +225,44 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       await deps.cache.set(revokedKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
     },
 
-    /** Ends every session of a user (password reset, account disabled); their access tokens stop too. */
-    async revokeAllSessions(userId: string): Promise<number> {
+    /** Ends every session of a user but `keepSessionId` (password reset, changes, account disabled); their access tokens stop too. */
+    async revokeAllSessions(userId: string, keepSessionId: string | null = null): Promise<number> {
       const rows = await deps.database.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-      for (const row of rows) await service.revokeSession(row.id);
-      return rows.length;
+      const ended = rows.filter((row) => row.id !== keepSessionId);
+      for (const row of ended) await service.revokeSession(row.id);
+      return ended.length;
+    },
+
+    /** The user's live sessions, most recently active first. */
+    async listSessions(userId: string): Promise<SessionInfo[]> {
+      const rows = await deps.database.db
+        .select({ id: sessions.id, ipAddress: sessions.ipAddress, userAgent: sessions.userAgent, createdAt: sessions.createdAt, updatedAt: sessions.updatedAt, expiresAt: sessions.expiresAt })
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())))
+        .orderBy(desc(sessions.updatedAt));
+      return rows;
+    },
+
+    /** Ends one of the user's own sessions; false when it is not theirs (or gone), which callers answer as "not found". */
+    async revokeOwnSession(userId: string, sessionId: string): Promise<boolean> {
+      if (!UUID_RE.test(sessionId)) return false;
+      const [row] = await deps.database.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
+      if (!row) return false;
+      await service.revokeSession(row.id);
+      return true;
+    },
+
+    /**
+     * Changes the password of a signed-in user who typed the current one, and ends their other
+     * sessions. Returns 'wrong_current' when the current password does not match.
+     */
+    async changePassword(userId: string, currentSessionId: string, currentPassword: string, newPassword: string): Promise<'changed' | 'wrong_current'> {
+      const ctx = await (await lib()).auth.$context;
+      const account = (await ctx.internalAdapter.findAccounts(userId)).find((a) => a.providerId === 'credential');
+      if (!account?.password || !(await verifyPassword(account.password, currentPassword))) return 'wrong_current';
+      await ctx.internalAdapter.updatePassword(userId, await hashPassword(newPassword));
+      await service.revokeAllSessions(userId, currentSessionId);
+      return 'changed';
     },
 
     /**

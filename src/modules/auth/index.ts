@@ -15,3 +15,5 @@ export { createAuthGuards, type AuthGuards } from './auth.guards.js';
 export { authRoutes } from './auth.routes.js';
 /** Password recovery pages (/forgot-password, /reset-password). */
 export { passwordRoutes, RESET_THROTTLE_RULES } from './password.routes.js';
+/** The account page (/account): password, sessions, recent activity. */
+export { accountRoutes, ACCOUNT_THROTTLE_RULES } from './account.routes.js';

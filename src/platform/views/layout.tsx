@@ -39,7 +39,7 @@ export interface LayoutProps {
   /** Extra elements for <head>, e.g. <meta http-equiv="refresh">. */
   headExtra?: unknown;
   /** Marks the matching nav link with aria-current="page". */
-  active?: 'dashboard' | 'data' | 'audit' | 'pricing' | 'login' | 'signup';
+  active?: 'dashboard' | 'data' | 'audit' | 'account' | 'pricing' | 'login' | 'signup';
   /** The signed-in member's role in the tenant: administrators get the administration links. */
   role?: string;
   /** <meta name="description">. */
@@ -49,7 +49,7 @@ export interface LayoutProps {
 }
 
 interface NavLink {
-  key: NonNullable<LayoutProps['active']> | 'docs';
+  key: NonNullable<LayoutProps['active']> | 'docs' | 'workspaces';
   href: string;
   label: string;
 }
@@ -95,8 +95,12 @@ function Header(props: LayoutProps) {
   const rootUrl = props.rootUrl ?? '';
   const nav = props.nav ?? 'marketing';
   const isApp = nav === 'app';
-  const homeHref = isApp ? '/dashboard' : `${rootUrl}/`;
-  const links: NavLink[] = isApp
+  // Signed-in pages outside any workspace (the account page on the root site) lead back to the chooser.
+  const inWorkspace = isApp && Boolean(props.tenant);
+  const homeHref = inWorkspace ? '/dashboard' : isApp ? '/workspaces' : `${rootUrl}/`;
+  const links: NavLink[] = isApp && !inWorkspace
+    ? [{ key: 'workspaces', href: '/workspaces', label: 'Workspaces' }]
+    : isApp
     ? [
         { key: 'dashboard', href: '/dashboard', label: 'Dashboard' },
         { key: 'data', href: '/data', label: 'Data' },
@@ -145,15 +149,21 @@ function Header(props: LayoutProps) {
           {isApp ? (
             user ? (
               <div class="hidden items-center gap-3 md:flex">
-                <div class="flex items-center gap-2.5 border-l border-zinc-200 pl-3 dark:border-white/10">
+                <a
+                  href="/account"
+                  class="flex items-center gap-2.5 rounded-lg border-l border-zinc-200 pl-3 hover:opacity-80 dark:border-white/10"
+                  title="Your account"
+                  aria-current={current('account')}
+                >
                   <span class="avatar" aria-hidden="true">
                     {initials(user.name, user.email)}
                   </span>
-                  <div class="hidden max-w-[12rem] leading-tight lg:block">
-                    <p class="truncate text-sm font-medium text-zinc-900 dark:text-white">{user.name}</p>
-                    <p class="truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</p>
-                  </div>
-                </div>
+                  <span class="sr-only lg:hidden">Your account</span>
+                  <span class="hidden max-w-[12rem] leading-tight lg:block">
+                    <span class="block truncate text-sm font-medium text-zinc-900 dark:text-white">{user.name}</span>
+                    <span class="block truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</span>
+                  </span>
+                </a>
                 <LogoutForm csrfToken={props.csrfToken} />
               </div>
             ) : null
@@ -217,6 +227,9 @@ function Header(props: LayoutProps) {
                   <p class="truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</p>
                 </div>
               </div>
+              <a href="/account" class="mobile-nav-link" aria-current={current('account')}>
+                Your account
+              </a>
               <LogoutForm csrfToken={props.csrfToken} full />
             </div>
           ) : null}

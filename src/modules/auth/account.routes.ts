@@ -1,0 +1,105 @@
+/**
+ * The signed-in user's account page, on whichever host they are signed in (cookies are host-only):
+ * change password, list and end sessions, recent security activity.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../platform/config.js';
+import { describeWait, notFound } from '../../platform/errors.js';
+import { formField } from '../../platform/http/forms.js';
+import { sendPage } from '../../platform/http/htmx.js';
+import type { Throttles } from '../../platform/rate-limit/throttles.js';
+import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from '../audit/index.js';
+import type { AuthGuards } from './auth.guards.js';
+import type { AuthService } from './auth.service.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { AccountPage, type AccountPageProps } from './views/account-page.js';
+
+export const ACCOUNT_THROTTLE_RULES = {
+  /** Wrong current passwords on the change form: someone holding a session must not get unlimited guesses. */
+  wrongCurrentPassword: { name: 'password-change-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+} as const;
+
+type Flash = NonNullable<AccountPageProps['flash']>;
+
+interface Options {
+  config: AppConfig;
+  auth: AuthService;
+  audit: AuditService;
+  guards: AuthGuards;
+  throttles: Throttles;
+}
+
+export async function accountRoutes(app: FastifyInstance, opts: Options) {
+  const { auth, audit, guards, config } = opts;
+  const wrongCurrent = opts.throttles.create(ACCOUNT_THROTTLE_RULES.wrongCurrentPassword);
+
+  async function showAccount(request: FastifyRequest, reply: FastifyReply, extra: { passwordErrors?: AccountPageProps['passwordErrors']; flash?: Flash } = {}, status = 200) {
+    const me = request.auth!;
+    const [sessions, events] = await Promise.all([auth.listSessions(me.userId), audit.listForUser(me.userId, 15)]);
+    reply.header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      AccountPage({
+        csrfToken: reply.generateCsrf(),
+        user: { name: me.name, email: me.email },
+        tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
+        rootUrl: config.publicUrl.origin,
+        sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
+        activity: events.map((e) => ({ occurredAt: e.occurredAt, label: isAuditAction(e.action) ? AUDIT_ACTIONS[e.action] : e.action, outcome: e.outcome, ip: e.ip })),
+        ...extra,
+      }),
+      status,
+    );
+  }
+
+  app.get('/account', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const done = (request.query as Record<string, unknown>).done;
+    const messages: Record<string, string> = {
+      password: 'Your password was changed. Your other devices were signed out.',
+      session: 'That device was signed out.',
+      others: 'Every other device was signed out.',
+    };
+    const message = typeof done === 'string' ? messages[done] : undefined;
+    return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
+  });
+
+  app.post('/account/password', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const ctx = auditContextOf(request);
+    const current = formField(request.body, 'current_password', 1024);
+    const password = formField(request.body, 'password', 1024);
+    const wait = await wrongCurrent.retryAfter(me.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return showAccount(request, reply, { passwordErrors: { current: `Too many wrong passwords. Try again in ${describeWait(wait)}, or reset it from the login page.` } }, 429);
+    }
+    const problem = checkPasswordPolicy(password);
+    if (problem) return showAccount(request, reply, { passwordErrors: { password: problem } }, 422);
+    if (password === current) return showAccount(request, reply, { passwordErrors: { password: 'Choose a password different from the current one' } }, 422);
+    const result = await auth.changePassword(me.userId, me.sessionId!, current, password);
+    if (result === 'wrong_current') {
+      await wrongCurrent.hit(me.userId);
+      await audit.record({ action: 'auth.password.changed', outcome: 'failure', actorUserId: me.userId, actorEmail: me.email, details: { reason: 'wrong_current_password' } }, ctx);
+      return showAccount(request, reply, { passwordErrors: { current: 'That is not your current password' } }, 422);
+    }
+    await wrongCurrent.reset(me.userId);
+    await audit.record({ action: 'auth.password.changed', actorUserId: me.userId, actorEmail: me.email, target: { type: 'user', id: me.userId }, details: { other_sessions_ended: true } }, ctx);
+    return reply.redirect('/account?done=password', 303);
+  });
+
+  app.post('/account/sessions/:id/revoke', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const { id } = request.params as { id: string };
+    // Someone else's session and a made-up id answer alike.
+    if (id === me.sessionId || !(await auth.revokeOwnSession(me.userId, id))) throw notFound('Session');
+    await audit.record({ action: 'auth.session.revoked', actorUserId: me.userId, actorEmail: me.email, target: { type: 'session', id }, details: { via: 'account_page' } }, auditContextOf(request));
+    return reply.redirect('/account?done=session', 303);
+  });
+
+  app.post('/account/sessions/revoke-others', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const ended = await auth.revokeAllSessions(me.userId, me.sessionId);
+    await audit.record({ action: 'auth.session.revoked', actorUserId: me.userId, actorEmail: me.email, details: { via: 'account_page', scope: 'all_others', count: ended } }, auditContextOf(request));
+    return reply.redirect('/account?done=others', 303);
+  });
+}

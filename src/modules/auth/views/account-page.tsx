@@ -1,0 +1,138 @@
+// The signed-in user's account: password, sessions (sign out one or all others), recent security
+// activity. Every form is a plain POST that works without JavaScript.
+import { Layout } from '../../../platform/views/layout.js';
+import { Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
+import { describeDevice } from '../devices.js';
+
+export interface AccountSessionView {
+  id: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  current: boolean;
+}
+
+export interface AccountActivityView {
+  occurredAt: Date;
+  label: string;
+  outcome: string;
+  ip: string | null;
+}
+
+export interface AccountPageProps {
+  csrfToken: string;
+  user: { name: string; email: string };
+  tenant: { name: string; subdomain: string } | null;
+  role?: string;
+  rootUrl: string;
+  sessions: AccountSessionView[];
+  activity: AccountActivityView[];
+  passwordErrors?: { current?: string; password?: string };
+  flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+
+export function AccountPage(props: AccountPageProps) {
+  const e = props.passwordErrors ?? {};
+  const others = props.sessions.filter((s) => !s.current).length;
+  return (
+    <Layout title="Your account" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant} role={props.role} rootUrl={props.rootUrl} flash={props.flash} noindex>
+      <div class="container-page max-w-4xl py-8 sm:py-10">
+        <h1 class="page-title">Your account</h1>
+        <p class="mt-1 text-sm muted">
+          Signed in as <span class="font-medium text-zinc-900 dark:text-white">{props.user.email}</span>
+        </p>
+
+        <Card class="mt-8" title="Password" titleId="password-title" description="Changing it signs out every other device.">
+          <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
+            <CsrfField token={props.csrfToken} />
+            <input type="email" name="username" value={props.user.email} autocomplete="username" class="hidden" readonly />
+            <TextField id="current-password" name="current_password" type="password" label="Current password" error={e.current} autocomplete="current-password" required />
+            <TextField
+              id="new-password"
+              name="password"
+              type="password"
+              label="New password"
+              error={e.password}
+              autocomplete="new-password"
+              required
+              minlength={8}
+              maxlength={128}
+              hint="At least 8 characters; 15 or more recommended."
+            />
+            <div>
+              <Button id="change-password-button" type="submit" variant="primary">
+                Change password
+              </Button>
+            </div>
+          </form>
+        </Card>
+
+        <Card
+          class="mt-6"
+          title="Where you are signed in"
+          titleId="sessions-title"
+          description="Each workspace address keeps its own sign-in. Sign out anything you do not recognise, then change your password."
+          padded={false}
+          actions={
+            others > 0 ? (
+              <form method="post" action="/account/sessions/revoke-others">
+                <CsrfField token={props.csrfToken} />
+                <Button type="submit" variant="secondary" size="sm">
+                  Sign out all others
+                </Button>
+              </form>
+            ) : null
+          }
+        >
+          <ul class="divide-y divide-zinc-200 dark:divide-white/10" aria-labelledby="sessions-title">
+            {props.sessions.map((s) => (
+              <li class="flex items-center justify-between gap-4 px-6 py-4">
+                <div class="min-w-0">
+                  <p class="flex flex-wrap items-center gap-2 font-medium">
+                    {describeDevice(s.userAgent)}
+                    {s.current ? <Badge tone="success">This device</Badge> : null}
+                  </p>
+                  <p class="mt-0.5 text-sm muted">
+                    {s.ipAddress ?? 'unknown address'} · signed in {dateTime.format(s.createdAt)} UTC · active {day.format(s.updatedAt)}
+                  </p>
+                </div>
+                {s.current ? null : (
+                  <form method="post" action={`/account/sessions/${s.id}/revoke`}>
+                    <CsrfField token={props.csrfToken} />
+                    <Button type="submit" variant="ghost" size="sm">
+                      Sign out
+                    </Button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        </Card>
+
+        <Card class="mt-6" title="Recent security activity" titleId="activity-title" padded={false}>
+          {props.activity.length === 0 ? (
+            <p class="px-6 py-4 text-sm muted">Nothing yet.</p>
+          ) : (
+            <ul class="divide-y divide-zinc-200 dark:divide-white/10" aria-labelledby="activity-title">
+              {props.activity.map((a) => (
+                <li class="flex flex-wrap items-center justify-between gap-2 px-6 py-3 text-sm">
+                  <span class="flex items-center gap-2">
+                    {a.label}
+                    {a.outcome === 'success' ? null : <Badge tone={a.outcome === 'failure' ? 'danger' : 'warning'}>{a.outcome}</Badge>}
+                  </span>
+                  <span class="muted">
+                    {dateTime.format(a.occurredAt)} UTC{a.ip ? ` · ${a.ip}` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </Layout>
+  );
+}
