@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = {
   'auth.login': 'Signed in with a password',
   'auth.login.throttled': 'Sign-in refused: too many attempts',
   'auth.token': 'API token issued for a password',
+  'auth.token.reuse': 'Refresh token used twice: session ended',
   'auth.logout': 'Signed out',
   'auth.session.revoked': 'Session ended',
   'auth.password.reset_requested': 'Password reset requested',

@@ -32,3 +32,41 @@ test('expired, tampered, foreign-key and alg:none tokens are rejected', async ()
   now += (ACCESS_TOKEN_TTL_SECONDS + 1) * 1000;
   assert.equal(await tokens.verify(token), null, 'expired (also when cached)');
 });
+
+test('the JWKS verifies issued tokens; wrong key id, audience, issuer, not-yet-valid and HS256-with-the-public-key tokens are rejected', async () => {
+  const { createLocalJWKSet, jwtVerify, SignJWT: Sign, importJWK } = await import('jose');
+  const now = Date.now();
+  const tokens = createAccessTokens(secret, () => now);
+  const { token } = await tokens.issue('user-1', 'session-1');
+  const jwks = await tokens.jwks();
+  assert.equal(jwks.keys.length, 1);
+  const [jwk] = jwks.keys;
+  assert.deepEqual({ kty: jwk!.kty, crv: jwk!.crv, alg: jwk!.alg, use: jwk!.use }, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+  assert.equal('d' in jwk!, false, 'the private part is published');
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: 'saas-app', audience: 'saas-app:api' });
+  assert.equal(payload.sub, 'user-1');
+
+  // Same secret, same key: another process verifies what this one issued.
+  assert.equal((await createAccessTokens(secret, () => now).verify(token))?.userId, 'user-1');
+
+  const privateJwk = crypto.createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), crypto.randomBytes(32)]), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+  const otherKey = await importJWK({ ...privateJwk, alg: 'EdDSA' }, 'EdDSA');
+  const base = (claims: Record<string, unknown>, header: Record<string, unknown>) =>
+    new Sign({ sid: 's', ...claims }).setProtectedHeader({ alg: 'EdDSA', kid: jwk!.kid, ...header }).setSubject('u').setIssuedAt().setNotBefore(Math.floor(now / 1000)).setExpirationTime('5m');
+  assert.equal(await tokens.verify(await base({}, {}).setIssuer('saas-app').setAudience('saas-app:api').sign(otherKey)), null, 'signed by another key');
+  const hsWithPublicKey = await new Sign({ sid: 's' })
+    .setProtectedHeader({ alg: 'HS256', kid: jwk!.kid })
+    .setSubject('u')
+    .setIssuer('saas-app')
+    .setAudience('saas-app:api')
+    .setIssuedAt()
+    .setNotBefore(Math.floor(now / 1000))
+    .setExpirationTime('5m')
+    .sign(Buffer.from(jwk!.x!, 'base64url'));
+  assert.equal(await tokens.verify(hsWithPublicKey), null, 'algorithm confusion');
+  const future = createAccessTokens(secret, () => now - 3600_000);
+  const early = await future.issue('u', 's');
+  assert.equal(await tokens.verify(early.token), null, 'issued in the future / expired');
+  const notBefore = await createAccessTokens(secret, () => now + 600_000).issue('u', 's');
+  assert.equal(await tokens.verify(notBefore.token), null, 'not valid yet');
+});

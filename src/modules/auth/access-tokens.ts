@@ -1,15 +1,19 @@
 /**
- * JWT access tokens for the JSON API (`Authorization: Bearer`). HS256 with a key derived from SECRET_KEY
- * and imported once; verification pins the algorithm, issuer and audience. Verified tokens are cached
- * until they expire, because signature checks dominate the cost of an API request.
+ * JWT access tokens for the JSON API (`Authorization: Bearer`). EdDSA (Ed25519) with a key pair
+ * derived from SECRET_KEY, so every process signs and verifies alike with nothing to store; the
+ * public key is published as a JWKS (`/.well-known/jwks.json`) for services that verify tokens
+ * themselves. Verification allows only EdDSA and this key id, and checks exp, nbf, iat, iss and aud.
+ * Verified tokens are cached until they expire: signature checks dominate an API request's cost.
  */
 import crypto from 'node:crypto';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { calculateJwkThumbprint, SignJWT, jwtVerify, errors as joseErrors, type JWK } from 'jose';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
-const ALGORITHM = 'HS256';
+export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
 const ISSUER = 'saas-app';
 const AUDIENCE = 'saas-app:api';
+/** DER prefix of a PKCS#8 Ed25519 private key; the 32-byte seed follows. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export interface AccessTokenClaims {
   userId: string;
@@ -21,13 +25,17 @@ export interface AccessTokens {
   issue(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }>;
   /** Null for any invalid, expired or tampered token. */
   verify(token: string): Promise<AccessTokenClaims | null>;
+  /** The public keys, as a JSON Web Key Set. */
+  jwks(): Promise<{ keys: JWK[] }>;
 }
 
 export function createAccessTokens(secretKey: string, now: () => number = Date.now): AccessTokens {
   // A separate key per purpose: the raw SECRET_KEY also signs cookies.
-  const raw = crypto.hkdfSync('sha256', secretKey, 'saas-app', 'jwt-access-token-v1', 32);
-  const key = crypto.createSecretKey(Buffer.from(raw));
-  const keyId = crypto.createHash('sha256').update(Buffer.from(raw)).digest('base64url').slice(0, 8);
+  const seed = Buffer.from(crypto.hkdfSync('sha256', secretKey, 'saas-app', 'jwt-access-token-ed25519-v1', 32));
+  const privateKey = crypto.createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const publicKey = crypto.createPublicKey(privateKey);
+  const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const keyId = calculateJwkThumbprint(publicJwk);
   const cache = new Map<string, AccessTokenClaims>();
   const CACHE_MAX = 10_000;
 
@@ -35,7 +43,7 @@ export function createAccessTokens(secretKey: string, now: () => number = Date.n
     async issue(userId, sessionId) {
       const iat = Math.floor(now() / 1000);
       const token = await new SignJWT({ sid: sessionId })
-        .setProtectedHeader({ alg: ALGORITHM, kid: keyId, typ: 'JWT' })
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: await keyId, typ: 'JWT' })
         .setSubject(userId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -43,7 +51,7 @@ export function createAccessTokens(secretKey: string, now: () => number = Date.n
         .setNotBefore(iat)
         .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
         .setJti(crypto.randomUUID())
-        .sign(key);
+        .sign(privateKey);
       return { token, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
     },
     async verify(token) {
@@ -54,13 +62,14 @@ export function createAccessTokens(secretKey: string, now: () => number = Date.n
         cache.delete(token);
       }
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: [ALGORITHM],
+        const { payload, protectedHeader } = await jwtVerify(token, publicKey, {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
           issuer: ISSUER,
           audience: AUDIENCE,
           currentDate: new Date(now()),
           requiredClaims: ['sub', 'exp', 'nbf', 'iat'],
         });
+        if (protectedHeader.kid !== (await keyId)) return null;
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
         const claims = { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp };
         if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
@@ -70,6 +79,9 @@ export function createAccessTokens(secretKey: string, now: () => number = Date.n
         if (err instanceof joseErrors.JOSEError) return null;
         throw err;
       }
+    },
+    async jwks() {
+      return { keys: [{ ...publicJwk, kid: await keyId, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' }] };
     },
   };
 }

@@ -9,7 +9,7 @@ import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import type { PasswordLogin } from './password-login.js';
 import { auditContextOf, type AuditService } from '../audit/index.js';
-import { LoginBody, TokenResponse } from './auth.schemas.js';
+import { JwksResponse, LoginBody, RefreshBody, TokenResponse } from './auth.schemas.js';
 
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
@@ -36,8 +36,48 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       if (!result.ok) throw unauthorized(INVALID_CREDENTIALS);
       const { session } = result;
       const { token, expiresIn } = await auth.accessTokens.issue(session.user.id, session.sessionId);
+      const refresh = await auth.refreshTokens.issue(session.user.id, session.sessionId);
       await audit.record({ action: 'auth.token', actorUserId: session.user.id, actorEmail: session.user.email, target: { type: 'session', id: session.sessionId } }, ctx);
-      return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn };
+      return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn, refresh_token: refresh.token, refresh_expires_in: refresh.expiresIn };
+    },
+  );
+
+  r.post(
+    '/auth/refresh',
+    {
+      config: { csrf: false, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Trade a refresh token for a new access token and refresh token',
+        description: 'Each refresh token works once. Presenting one a second time ends its session and every token of it (401).',
+        body: RefreshBody,
+        response: { 200: TokenResponse, ...problemResponses(401, 422, 429) },
+      },
+    },
+    async (request) => {
+      const result = await auth.refreshTokens.rotate(request.body.refresh_token);
+      if (!result.ok) {
+        if (result.reason === 'reused') {
+          await auth.revokeSession(result.sessionId);
+          await audit.record(
+            { action: 'auth.token.reuse', outcome: 'denied', actorUserId: result.userId, target: { type: 'session', id: result.sessionId }, details: { family: result.familyId } },
+            auditContextOf(request),
+          );
+        }
+        throw unauthorized('Invalid or expired refresh token');
+      }
+      const { token, expiresIn } = await auth.accessTokens.issue(result.userId, result.sessionId);
+      return { access_token: token, token_type: 'bearer' as const, expires_in: expiresIn, refresh_token: result.refreshToken, refresh_expires_in: result.refreshExpiresIn };
+    },
+  );
+
+  r.get(
+    '/.well-known/jwks.json',
+    { schema: { tags: ['auth'], summary: 'Public keys that verify access tokens (JWKS)', response: { 200: JwksResponse } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      const { keys } = await auth.accessTokens.jwks();
+      return { keys: keys.map((k) => ({ kty: String(k.kty), crv: String(k.crv), x: String(k.x), kid: String(k.kid), alg: String(k.alg), use: String(k.use) })) };
     },
   );
 

@@ -9,7 +9,15 @@ export const LoginBody = Type.Object(
 );
 
 export const TokenResponse = Type.Object({
-  access_token: Type.String(),
+  access_token: Type.String({ description: 'JWT (EdDSA) for `Authorization: Bearer`' }),
   token_type: Type.Literal('bearer'),
-  expires_in: Type.Integer({ description: 'Seconds until the token expires' }),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
+  refresh_token: Type.String({ description: 'Single use: trade it at POST /auth/refresh for a new pair. Using one twice ends the session.' }),
+  refresh_expires_in: Type.Integer({ description: 'Seconds until the refresh token expires if unused' }),
+});
+
+export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+export const JwksResponse = Type.Object({
+  keys: Type.Array(Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() })),
 });

@@ -11,6 +11,7 @@ import { UUID_RE, type Database } from '../../platform/db/database.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { passwordResetEmail } from './emails.js';
+import { createRefreshTokens } from './refresh-tokens.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
 import { accounts, sessions, users, verifications } from './auth.tables.js';
@@ -138,6 +139,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
   const lib = () => (library ??= createLibrary());
 
   const accessTokens = createAccessTokens(config.secretKey);
+  const refreshTokens = createRefreshTokens({ database: deps.database, absoluteSessionTtlSeconds: SESSION_ABSOLUTE_TTL_SECONDS });
   const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string } | null>(SESSION_LOCAL_CACHE_MS);
   const localRevoked = createLocalMemo<boolean>(SESSION_LOCAL_CACHE_MS);
   const sessionCookieValue = (cookieHeader: string) => /(?:^|;\s*)(?:__Secure-)?saas\.session_token=([^;]+)/.exec(cookieHeader)?.[1];
@@ -153,6 +155,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     verifyPassword,
     users: users$,
     accessTokens,
+    refreshTokens,
 
     /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
     /** Loads the auth library in the background (called once the server listens). */
@@ -220,6 +223,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       const ctx = await (await lib()).auth.$context;
       const rows = await deps.database.db.select({ token: sessions.token }).from(sessions).where(eq(sessions.id, sessionId));
       for (const row of rows) await ctx.internalAdapter.deleteSession(row.token);
+      await refreshTokens.revokeForSession(sessionId);
       localSessions.clear(); // cookie entries are keyed by token, not id: drop them all (cheap, rare)
       localRevoked.set(sessionId, true);
       await deps.cache.set(revokedKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
