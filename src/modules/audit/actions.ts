@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = {
   'auth.password.reset': 'Password reset with an emailed link',
   'auth.password.reset.throttled': 'Password reset refused: too many attempts',
   'auth.password.changed': 'Password changed',
+  'auth.email.verification_sent': 'Email confirmation link sent',
+  'auth.email.verified': 'Email address confirmed',
   'tenant.created': 'Workspace created',
 } as const;
 

@@ -12,11 +12,13 @@ import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from 
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { AccountPage, type AccountPageProps } from './views/account-page.js';
+import { AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
 
 export const ACCOUNT_THROTTLE_RULES = {
   /** Wrong current passwords on the change form: someone holding a session must not get unlimited guesses. */
   wrongCurrentPassword: { name: 'password-change-account', points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 },
+  /** "Send the confirmation link again": 3 an hour (the 4th counted attempt waits). */
+  verificationEmails: { name: 'verify-email-account', points: 4, windowSeconds: 60 * 60 },
 } as const;
 
 type Flash = NonNullable<AccountPageProps['flash']>;
@@ -32,6 +34,7 @@ interface Options {
 export async function accountRoutes(app: FastifyInstance, opts: Options) {
   const { auth, audit, guards, config } = opts;
   const wrongCurrent = opts.throttles.create(ACCOUNT_THROTTLE_RULES.wrongCurrentPassword);
+  const verificationEmails = opts.throttles.create(ACCOUNT_THROTTLE_RULES.verificationEmails);
 
   async function showAccount(request: FastifyRequest, reply: FastifyReply, extra: { passwordErrors?: AccountPageProps['passwordErrors']; flash?: Flash } = {}, status = 200) {
     const me = request.auth!;
@@ -42,6 +45,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       AccountPage({
         csrfToken: reply.generateCsrf(),
         user: { name: me.name, email: me.email },
+        emailVerified: me.emailVerified === true,
         tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
         rootUrl: config.publicUrl.origin,
         sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
@@ -58,6 +62,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       password: 'Your password was changed. Your other devices were signed out.',
       session: 'That device was signed out.',
       others: 'Every other device was signed out.',
+      'verify-sent': `We sent a confirmation link to ${request.auth!.email}.`,
     };
     const message = typeof done === 'string' ? messages[done] : undefined;
     return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
@@ -94,6 +99,27 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     if (id === me.sessionId || !(await auth.revokeOwnSession(me.userId, id))) throw notFound('Session');
     await audit.record({ action: 'auth.session.revoked', actorUserId: me.userId, actorEmail: me.email, target: { type: 'session', id }, details: { via: 'account_page' } }, auditContextOf(request));
     return reply.redirect('/account?done=session', 303);
+  });
+
+  app.post('/account/verify-email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    if (me.emailVerified) return reply.redirect('/account', 303);
+    const wait = await verificationEmails.hit(me.userId);
+    if (wait > 0) return showAccount(request, reply, { flash: [{ kind: 'error', message: `We already sent a few links. Try again in ${describeWait(wait)}.` }] }, 429);
+    await auth.sendVerificationEmail(me.email);
+    await audit.record({ action: 'auth.email.verification_sent', actorUserId: me.userId, actorEmail: me.email, details: { via: 'account_page' } }, auditContextOf(request));
+    return reply.redirect('/account?done=verify-sent', 303);
+  });
+
+  /** The link in the confirmation email: public (the user may open it on another device, signed out). */
+  app.get('/verify-email', { schema: { hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const token = String((request.query as Record<string, unknown>).token ?? '');
+    const verified = token ? await auth.verifyEmail(token) : null;
+    if (verified) {
+      await audit.record({ action: 'auth.email.verified', actorUserId: verified.userId, actorEmail: verified.email }, auditContextOf(request));
+    }
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return sendPage(reply, EmailVerifiedPage({ ok: verified !== null, email: verified?.email ?? null, rootUrl: config.publicUrl.origin, csrfToken: reply.generateCsrf() }), verified ? 200 : 400);
   });
 
   app.post('/account/sessions/revoke-others', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {

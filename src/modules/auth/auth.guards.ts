@@ -21,14 +21,14 @@ export function createAuthGuards(auth: AuthService) {
     const claims = await auth.accessTokens.verify(token);
     if (!claims) return null;
     if (await auth.isSessionRevoked(claims.sessionId)) return null;
-    return { userId: claims.userId, email: '', name: '', isSuperAdmin: false, via: 'bearer', sessionId: claims.sessionId };
+    return { userId: claims.userId, email: '', name: '', isSuperAdmin: false, emailVerified: null, via: 'bearer', sessionId: claims.sessionId };
   }
 
   async function fromCookie(request: FastifyRequest): Promise<AuthContext | null> {
     const session = await auth.getSession(request.headers.cookie);
     if (!session) return null;
     const { user } = session;
-    return { userId: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin, via: 'session', sessionId: session.sessionId };
+    return { userId: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin, emailVerified: user.emailVerified, via: 'session', sessionId: session.sessionId };
   }
 
   return {

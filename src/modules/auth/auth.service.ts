@@ -5,12 +5,13 @@
  * documented and protected by the same CSRF, rate-limit and error rules as the rest of the app.
  */
 import { and, desc, eq, gt } from 'drizzle-orm';
+import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../platform/config.js';
 import { UUID_RE, type Database } from '../../platform/db/database.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { passwordResetEmail } from './emails.js';
+import { passwordResetEmail, verifyEmailEmail } from './emails.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
@@ -24,6 +25,8 @@ export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 export const SESSION_ABSOLUTE_TTL_SECONDS = 30 * 24 * 3600;
 export const SESSION_REFRESH_AGE_SECONDS = 24 * 3600;
 export const HANDOFF_TTL_MINUTES = 1;
+/** An email verification link works this long (it can be asked for again). */
+export const VERIFY_EMAIL_TTL_SECONDS = 24 * 3600;
 /** A password reset link works this long, once. */
 export const RESET_TOKEN_TTL_SECONDS = 30 * 60;
 /**
@@ -45,6 +48,7 @@ export interface SessionUser {
   email: string;
   name: string;
   isSuperAdmin: boolean;
+  emailVerified: boolean;
 }
 
 export interface SessionInfo {
@@ -66,8 +70,8 @@ export interface SignInResult {
   sessionCookie: string;
 }
 
-function toSessionUser(user: { id: string; email: string; name: string; isSuperAdmin?: unknown }): SessionUser {
-  return { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin === true };
+function toSessionUser(user: { id: string; email: string; name: string; isSuperAdmin?: unknown; emailVerified?: unknown }): SessionUser {
+  return { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin === true, emailVerified: user.emailVerified === true };
 }
 
 function clientHeaders(client: ClientInfo, extra: Record<string, string> = {}): Headers {
@@ -112,6 +116,16 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
           const link = `${config.publicUrl.origin}/reset-password?token=${encodeURIComponent(token)}`;
           const message = passwordResetEmail({ to: user.email, name: user.name, link, validMinutes: RESET_TOKEN_TTL_SECONDS / 60, appName: 'SaaS App' });
           void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err, userId: user.id }, 'password reset email could not be sent'));
+        },
+      },
+      emailVerification: {
+        expiresIn: VERIFY_EMAIL_TTL_SECONDS,
+        sendOnSignUp: false, // sign-up is ours (tenant + owner in one transaction); it asks for the email itself
+        autoSignInAfterVerification: false,
+        sendVerificationEmail: async ({ user, token }) => {
+          const link = `${config.publicUrl.origin}/verify-email?token=${encodeURIComponent(token)}`;
+          const message = verifyEmailEmail({ to: user.email, name: user.name, link, validHours: VERIFY_EMAIL_TTL_SECONDS / 3600, appName: 'SaaS App' });
+          void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err, userId: user.id }, 'verification email could not be sent'));
         },
       },
       // Reset tokens and other one-time identifiers are stored as SHA-256 hashes: a copy of the
@@ -276,6 +290,30 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     async requestPasswordReset(email: string, client: ClientInfo): Promise<void> {
       const { auth } = await lib();
       await auth.api.requestPasswordReset({ body: { email: normalizeEmail(email), redirectTo: '/reset-password' }, headers: clientHeaders(client) });
+    },
+
+    /** Mails a link that verifies the account's email address (nothing happens for unknown or verified addresses). */
+    async sendVerificationEmail(email: string): Promise<void> {
+      const { auth } = await lib();
+      await auth.api.sendVerificationEmail({ body: { email: normalizeEmail(email) } });
+    },
+
+    /** Marks the address in a verification link as verified; the user's id, or null for an invalid or expired link. */
+    async verifyEmail(token: string): Promise<{ userId: string; email: string } | null> {
+      if (!token || token.length > 2000) return null;
+      const { auth, isAPIError } = await lib();
+      try {
+        const result = (await auth.api.verifyEmail({ query: { token } })) as { status?: boolean } | null;
+        if (result?.status !== true) return null;
+      } catch (err) {
+        if (isAPIError(err)) return null;
+        throw err;
+      }
+      localSessions.clear(); // sessions hold emailVerified: drop what this process remembered
+      // The library checked the signature and expiry; the payload names the address it confirmed.
+      const { email } = decodeJwt(token) as { email?: string };
+      const user = email ? await users$.findByEmail(email) : null;
+      return user ? { userId: user.id, email: user.email } : null;
     },
 
     /** The user a reset token belongs to, when it is valid (not used, not expired); does not use it. */

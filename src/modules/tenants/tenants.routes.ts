@@ -65,6 +65,8 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       }
       const session = await auth.signIn(values.email, values.password, clientInfo(request));
       if (!session) throw new Error('sign-in right after sign-up failed');
+      // The workspace works at once; confirming the address comes by email, in the background of the user's day.
+      await auth.sendVerificationEmail(values.email).catch((err: unknown) => request.log.error({ err }, 'could not send the confirmation email'));
       const token = await auth.createHandoffToken(session.sessionCookie);
       const dashboardUrl = `${tenantOrigin(config, created.tenant.subdomain)}/auth/handoff?token=${encodeURIComponent(token)}`;
       request.log.info({ tenantId: created.tenant.id, userId: created.userId }, 'tenant signed up');

@@ -19,6 +19,8 @@ export interface AuthContext {
   email: string;
   name: string;
   isSuperAdmin: boolean;
+  /** Whether the account's email address is confirmed; null when the credential does not say (bearer tokens). */
+  emailVerified: boolean | null;
   /** How the caller proved who they are. */
   via: 'session' | 'bearer';
   sessionId: string | null;

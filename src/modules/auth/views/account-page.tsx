@@ -1,7 +1,7 @@
 // The signed-in user's account: password, sessions (sign out one or all others), recent security
 // activity. Every form is a plain POST that works without JavaScript.
-import { Layout } from '../../../platform/views/layout.js';
-import { Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
+import { AuthCard, Layout } from '../../../platform/views/layout.js';
+import { Alert, Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 import { describeDevice } from '../devices.js';
 
 export interface AccountSessionView {
@@ -23,6 +23,7 @@ export interface AccountActivityView {
 export interface AccountPageProps {
   csrfToken: string;
   user: { name: string; email: string };
+  emailVerified: boolean;
   tenant: { name: string; subdomain: string } | null;
   role?: string;
   rootUrl: string;
@@ -42,9 +43,21 @@ export function AccountPage(props: AccountPageProps) {
     <Layout title="Your account" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant} role={props.role} rootUrl={props.rootUrl} flash={props.flash} noindex>
       <div class="container-page max-w-4xl py-8 sm:py-10">
         <h1 class="page-title">Your account</h1>
-        <p class="mt-1 text-sm muted">
+        <p class="mt-1 flex flex-wrap items-center gap-2 text-sm muted">
           Signed in as <span class="font-medium text-zinc-900 dark:text-white">{props.user.email}</span>
+          {props.emailVerified ? <Badge tone="success">Confirmed</Badge> : <Badge tone="warning">Not confirmed</Badge>}
         </p>
+        {props.emailVerified ? null : (
+          <Alert kind="warning" class="mt-6" title="Confirm your email address">
+            <p>We sent a link to {props.user.email} when you signed up. Confirming it lets us reach you about your account and your password.</p>
+            <form method="post" action="/account/verify-email" class="mt-3">
+              <CsrfField token={props.csrfToken} />
+              <Button type="submit" variant="secondary" size="sm">
+                Send the link again
+              </Button>
+            </form>
+          </Alert>
+        )}
 
         <Card class="mt-8" title="Password" titleId="password-title" description="Changing it signs out every other device.">
           <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
@@ -133,6 +146,31 @@ export function AccountPage(props: AccountPageProps) {
           )}
         </Card>
       </div>
+    </Layout>
+  );
+}
+
+export function EmailVerifiedPage(props: { ok: boolean; email: string | null; rootUrl: string; csrfToken: string }) {
+  return (
+    <Layout title={props.ok ? 'Email address confirmed' : 'This link no longer works'} nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
+      <AuthCard
+        title={props.ok ? 'Email address confirmed' : 'This link no longer works'}
+        footer={
+          <a href="/login" class="link">
+            Go to log in
+          </a>
+        }
+      >
+        {props.ok ? (
+          <Alert kind="success" id="email-verified">
+            Thank you: {props.email} is confirmed.
+          </Alert>
+        ) : (
+          <Alert kind="error" id="email-verify-failed">
+            Confirmation links work for 24 hours. Log in and send a new one from your account page.
+          </Alert>
+        )}
+      </AuthCard>
     </Layout>
   );
 }
