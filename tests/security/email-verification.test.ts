@@ -1,13 +1,14 @@
 /**
  * Email confirmation: sign-up mails a link built from PUBLIC_URL; the link confirms the address (and
- * shows on the account page); tampered or foreign links are refused; resending is throttled.
+ * shows on the account page); tampered or foreign links are refused; resending is throttled. Changing
+ * the address needs the password, confirms the new one by link, tells the old one, and works once.
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { ACCOUNT_THROTTLE_RULES } from '../../src/modules/auth/index.js';
-import { createBrowser, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
 describe('email confirmation', () => {
   let t: TestApp;
@@ -73,5 +74,64 @@ describe('email confirmation', () => {
       statuses.push((await b.request('POST', hostFor(subdomain), '/account/verify-email', { _csrf: csrf })).statusCode);
     }
     assert.deepEqual(statuses, [...Array(ACCOUNT_THROTTLE_RULES.verificationEmails.points - 1).fill(303), 429, 429]);
+  });
+});
+
+describe('change of email address', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ PUBLIC_URL: 'https://app.example.test' });
+  });
+  after(async () => t?.close());
+
+  async function mailTo(address: string, subject: RegExp) {
+    for (let i = 0; i < 50; i++) {
+      const mail = (await t.deps.mailer.listOutbox(100)).find((m) => m.to === address && subject.test(m.subject));
+      if (mail) return mail;
+      await sleep(20);
+    }
+    return null;
+  }
+
+  test('needs the current password; mails a link to the new address and notices to the old; the link works once', async () => {
+    const owner = await createTenantWithOwner(t);
+    const b = createBrowser(t);
+    assert.equal((await b.login(owner.tenant.subdomain, owner.email, owner.password)).statusCode, 303);
+    const host = hostFor(owner.tenant.subdomain);
+    const post = async (form: Record<string, string>) => b.request('POST', host, '/account/email', { _csrf: csrfFrom((await b.request('GET', host, '/account')).body), ...form });
+    const newEmail = `${uniqueName('moved')}@example.com`;
+
+    const wrong = await post({ new_email: newEmail, current_password: 'not my password' });
+    assert.equal(wrong.statusCode, 422);
+    assert.match(wrong.body, /not your current password/);
+
+    const ok = await post({ new_email: newEmail, current_password: owner.password });
+    assert.equal(ok.statusCode, 303);
+    const confirm = await mailTo(newEmail, /Confirm your new email/);
+    assert.ok(confirm, 'no confirmation mail to the new address');
+    assert.ok(await mailTo(owner.email, /change of email address was asked/), 'no notice to the old address');
+    const link = new URL(/https:\/\/app\.example\.test\/confirm-email-change\?token=\S+/.exec(confirm.text)![0]);
+
+    const opened = await createBrowser(t).request('GET', hostFor(null), `${link.pathname}${link.search}`);
+    assert.equal(opened.statusCode, 200);
+    assert.match(opened.body, /now uses/);
+    assert.ok(await mailTo(owner.email, /email address was changed/), 'no notice of the change to the old address');
+    assert.ok(await loginForToken(t, newEmail, owner.password));
+    await assert.rejects(loginForToken(t, owner.email, owner.password), /401/);
+    const again = await createBrowser(t).request('GET', hostFor(null), `${link.pathname}${link.search}`);
+    assert.equal(again.statusCode, 400, 'the link worked twice');
+  });
+
+  test('an address another account uses gets the same answer, and no mail', async () => {
+    const owner = await createTenantWithOwner(t);
+    const other = await createTenantWithOwner(t);
+    const b = createBrowser(t);
+    await b.login(owner.tenant.subdomain, owner.email, owner.password);
+    const host = hostFor(owner.tenant.subdomain);
+    const res = await b.request('POST', host, '/account/email', { _csrf: csrfFrom((await b.request('GET', host, '/account')).body), new_email: other.email, current_password: owner.password });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/account?done=email-sent');
+    await sleep(100);
+    assert.equal(await mailTo(other.email, /Confirm your new email/), null);
   });
 });

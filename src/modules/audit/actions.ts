@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   'auth.password.changed': 'Password changed',
   'auth.email.verification_sent': 'Email confirmation link sent',
   'auth.email.verified': 'Email address confirmed',
+  'auth.email.change_requested': 'Change of email address asked for',
+  'auth.email.changed': 'Email address changed',
   'tenant.created': 'Workspace created',
 } as const;
 

@@ -12,6 +12,7 @@ import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from 
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import { checkPasswordPolicy } from './passwords.js';
+import { normalizeEmail } from './users.repository.js';
 import { AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
 
 export const ACCOUNT_THROTTLE_RULES = {
@@ -22,6 +23,7 @@ export const ACCOUNT_THROTTLE_RULES = {
 } as const;
 
 type Flash = NonNullable<AccountPageProps['flash']>;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Options {
   config: AppConfig;
@@ -36,7 +38,12 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
   const wrongCurrent = opts.throttles.create(ACCOUNT_THROTTLE_RULES.wrongCurrentPassword);
   const verificationEmails = opts.throttles.create(ACCOUNT_THROTTLE_RULES.verificationEmails);
 
-  async function showAccount(request: FastifyRequest, reply: FastifyReply, extra: { passwordErrors?: AccountPageProps['passwordErrors']; flash?: Flash } = {}, status = 200) {
+  async function showAccount(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Pick<AccountPageProps, 'passwordErrors' | 'emailErrors' | 'emailValue'> & { flash?: Flash } = {},
+    status = 200,
+  ) {
     const me = request.auth!;
     const [sessions, events] = await Promise.all([auth.listSessions(me.userId), audit.listForUser(me.userId, 15)]);
     reply.header('cache-control', 'no-store');
@@ -63,6 +70,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       session: 'That device was signed out.',
       others: 'Every other device was signed out.',
       'verify-sent': `We sent a confirmation link to ${request.auth!.email}.`,
+      'email-sent': 'We sent a link to the new address. Your email changes when you open it (within 24 hours).',
     };
     const message = typeof done === 'string' ? messages[done] : undefined;
     return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
@@ -99,6 +107,40 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     if (id === me.sessionId || !(await auth.revokeOwnSession(me.userId, id))) throw notFound('Session');
     await audit.record({ action: 'auth.session.revoked', actorUserId: me.userId, actorEmail: me.email, target: { type: 'session', id }, details: { via: 'account_page' } }, auditContextOf(request));
     return reply.redirect('/account?done=session', 303);
+  });
+
+  app.post('/account/email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const ctx = auditContextOf(request);
+    const newEmail = normalizeEmail(formField(request.body, 'new_email', 320));
+    const current = formField(request.body, 'current_password', 1024);
+    const wait = await wrongCurrent.retryAfter(me.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return showAccount(request, reply, { emailErrors: { current: `Too many wrong passwords. Try again in ${describeWait(wait)}.` }, emailValue: newEmail }, 429);
+    }
+    if (!EMAIL_RE.test(newEmail) || newEmail.length > 254) return showAccount(request, reply, { emailErrors: { email: 'Enter an email address, like you@company.com' }, emailValue: newEmail }, 422);
+    if (newEmail === normalizeEmail(me.email)) return showAccount(request, reply, { emailErrors: { email: 'This is already your email address' }, emailValue: newEmail }, 422);
+    const result = await auth.requestEmailChange(me.userId, current, newEmail);
+    if (result === 'wrong_current') {
+      await wrongCurrent.hit(me.userId);
+      return showAccount(request, reply, { emailErrors: { current: 'That is not your current password' }, emailValue: newEmail }, 422);
+    }
+    await wrongCurrent.reset(me.userId);
+    // "taken" answers like "sent": the form must not tell which addresses have accounts.
+    await audit.record({ action: 'auth.email.change_requested', actorUserId: me.userId, actorEmail: me.email, details: { address_free: result === 'sent' } }, ctx);
+    return reply.redirect('/account?done=email-sent', 303);
+  });
+
+  /** The link mailed to the new address: public, like the confirmation link. */
+  app.get('/confirm-email-change', { schema: { hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+    const token = String((request.query as Record<string, unknown>).token ?? '');
+    const changed = token ? await auth.confirmEmailChange(token) : null;
+    if (changed) {
+      await audit.record({ action: 'auth.email.changed', actorUserId: changed.userId, actorEmail: changed.to, target: { type: 'user', id: changed.userId }, details: { previous: changed.from } }, auditContextOf(request));
+    }
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    return sendPage(reply, EmailVerifiedPage({ ok: changed !== null, email: changed?.to ?? null, rootUrl: config.publicUrl.origin, csrfToken: reply.generateCsrf(), changed: true }), changed ? 200 : 400);
   });
 
   app.post('/account/verify-email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {

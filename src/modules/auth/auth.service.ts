@@ -9,9 +9,11 @@ import { decodeJwt } from 'jose';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../platform/config.js';
 import { UUID_RE, type Database } from '../../platform/db/database.js';
+import { uniqueViolation } from '../../platform/db/errors.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { passwordResetEmail, verifyEmailEmail } from './emails.js';
+import { confirmEmailChangeEmail, emailChangeNoticeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
+import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
@@ -153,6 +155,9 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
   const lib = () => (library ??= createLibrary());
 
   const accessTokens = createAccessTokens(config.secretKey);
+  const emailChanges = createEmailChangeTokens(config.secretKey);
+  const sendMail = (message: Parameters<Mailer['send']>[0], what: string) =>
+    void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, `${what} email could not be sent`));
   const refreshTokens = createRefreshTokens({ database: deps.database, absoluteSessionTtlSeconds: SESSION_ABSOLUTE_TTL_SECONDS });
   const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string } | null>(SESSION_LOCAL_CACHE_MS);
   const localRevoked = createLocalMemo<boolean>(SESSION_LOCAL_CACHE_MS);
@@ -314,6 +319,44 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       const { email } = decodeJwt(token) as { email?: string };
       const user = email ? await users$.findByEmail(email) : null;
       return user ? { userId: user.id, email: user.email } : null;
+    },
+
+    /**
+     * Starts a change of email address for a user who typed their current password: mails a link to
+     * the new address and a notice to the current one. 'wrong_current' for a wrong password;
+     * 'taken' when another account has the address (the caller answers as if sent: no enumeration).
+     */
+    async requestEmailChange(userId: string, currentPassword: string, newEmailInput: string): Promise<'sent' | 'wrong_current' | 'taken'> {
+      const user = await users$.findById(userId);
+      if (!user) return 'wrong_current';
+      const ctx = await (await lib()).auth.$context;
+      const account = (await ctx.internalAdapter.findAccounts(userId)).find((a) => a.providerId === 'credential');
+      if (!account?.password || !(await verifyPassword(account.password, currentPassword))) return 'wrong_current';
+      const newEmail = normalizeEmail(newEmailInput);
+      if (await users$.findByEmail(newEmail)) return 'taken';
+      const token = await emailChanges.issue({ userId, from: user.email, to: newEmail });
+      const link = `${config.publicUrl.origin}/confirm-email-change?token=${encodeURIComponent(token)}`;
+      sendMail(confirmEmailChangeEmail({ to: newEmail, name: user.name, link, validHours: EMAIL_CHANGE_TTL_SECONDS / 3600, appName: 'SaaS App' }), 'email change confirmation');
+      sendMail(emailChangeNoticeEmail({ to: user.email, name: user.name, newEmail, done: false, resetLink: `${config.publicUrl.origin}/forgot-password`, appName: 'SaaS App' }), 'email change notice');
+      return 'sent';
+    },
+
+    /** Applies a confirmed change of address; the change, or null for an invalid, expired, used or conflicting link. */
+    async confirmEmailChange(token: string): Promise<{ userId: string; from: string; to: string } | null> {
+      const claims = token.length <= 2000 ? await emailChanges.verify(token) : null;
+      if (!claims) return null;
+      let changed = false;
+      try {
+        changed = await users$.changeEmail(claims.userId, claims.from, claims.to);
+      } catch (err) {
+        if (uniqueViolation(err) !== null) return null; // another account took the address meanwhile
+        throw err;
+      }
+      if (!changed) return null;
+      localSessions.clear(); // sessions carry the email: drop what this process remembered
+      const user = await users$.findById(claims.userId);
+      sendMail(emailChangeNoticeEmail({ to: claims.from, name: user?.name ?? '', newEmail: claims.to, done: true, resetLink: `${config.publicUrl.origin}/forgot-password`, appName: 'SaaS App' }), 'email changed notice');
+      return claims;
     },
 
     /** The user a reset token belongs to, when it is valid (not used, not expired); does not use it. */

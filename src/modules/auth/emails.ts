@@ -42,3 +42,27 @@ export function verifyEmailEmail(input: { to: string; name: string; link: string
     closing: `The link works for ${input.validHours} hours. If you did not create an account, ignore this email.`,
   });
 }
+
+export function confirmEmailChangeEmail(input: { to: string; name: string; link: string; validHours: number; appName: string }): MailMessage {
+  return actionEmail({
+    ...input,
+    subject: `Confirm your new email address for ${input.appName}`,
+    intro: `You asked to use ${input.to} as the email address of your ${input.appName} account. To confirm, open this link:`,
+    button: 'Use this address',
+    closing: `The link works for ${input.validHours} hours. Until you open it, your account keeps its current address. If you did not ask for this, ignore this email.`,
+  });
+}
+
+/** Sent to the old address when a change is asked for and when it is done: the owner hears of it even if someone else did it. */
+export function emailChangeNoticeEmail(input: { to: string; name: string; newEmail: string; done: boolean; resetLink: string; appName: string }): MailMessage {
+  const what = input.done ? `The email address of your ${input.appName} account is now ${input.newEmail}.` : `Someone signed in to your ${input.appName} account asked to change its email address to ${input.newEmail}.`;
+  return actionEmail({
+    to: input.to,
+    name: input.name,
+    link: input.resetLink,
+    subject: input.done ? `Your ${input.appName} email address was changed` : `A change of email address was asked for your ${input.appName} account`,
+    intro: `${what} If this was you, there is nothing to do. If not, reset your password now:`,
+    button: 'Reset my password',
+    closing: 'Then sign out every other device from your account page.',
+  });
+}

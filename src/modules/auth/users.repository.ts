@@ -41,6 +41,15 @@ export function createUsersRepository(db: Db) {
         .returning({ id: accounts.id });
       if (updated.length === 0) await db.insert(accounts).values({ userId, accountId: userId, providerId: 'credential', password: passwordHash });
     },
+    /** Moves the account to a confirmed new address, if it still has `fromEmail` (a link works once). */
+    async changeEmail(userId: string, fromEmail: string, toEmail: string): Promise<boolean> {
+      const updated = await db
+        .update(users)
+        .set({ email: normalizeEmail(toEmail), emailVerified: true, updatedAt: new Date() })
+        .where(and(eq(users.id, userId), eq(users.email, normalizeEmail(fromEmail))))
+        .returning({ id: users.id });
+      return updated.length > 0;
+    },
     async setSuperAdmin(userId: string, value: boolean): Promise<void> {
       await db.update(users).set({ isSuperAdmin: value, updatedAt: new Date() }).where(eq(users.id, userId));
     },

@@ -30,6 +30,8 @@ export interface AccountPageProps {
   sessions: AccountSessionView[];
   activity: AccountActivityView[];
   passwordErrors?: { current?: string; password?: string };
+  emailErrors?: { email?: string; current?: string };
+  emailValue?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
 
@@ -59,7 +61,20 @@ export function AccountPage(props: AccountPageProps) {
           </Alert>
         )}
 
-        <Card class="mt-8" title="Password" titleId="password-title" description="Changing it signs out every other device.">
+        <Card class="mt-8" title="Email address" titleId="email-title" description="We send a link to the new address; your email changes when you open it. Your current address is told either way.">
+          <form id="change-email-form" method="post" action="/account/email" class="grid gap-4 sm:max-w-md">
+            <CsrfField token={props.csrfToken} />
+            <TextField id="new-email" name="new_email" type="email" label="New email address" value={props.emailValue} error={props.emailErrors?.email} autocomplete="email" verbatim required maxlength={254} />
+            <TextField id="email-current-password" name="current_password" type="password" label="Current password" error={props.emailErrors?.current} autocomplete="current-password" required />
+            <div>
+              <Button id="change-email-button" type="submit" variant="secondary">
+                Send a confirmation link
+              </Button>
+            </div>
+          </form>
+        </Card>
+
+        <Card class="mt-6" title="Password" titleId="password-title" description="Changing it signs out every other device.">
           <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
             <CsrfField token={props.csrfToken} />
             <input type="email" name="username" value={props.user.email} autocomplete="username" class="hidden" readonly />
@@ -150,11 +165,11 @@ export function AccountPage(props: AccountPageProps) {
   );
 }
 
-export function EmailVerifiedPage(props: { ok: boolean; email: string | null; rootUrl: string; csrfToken: string }) {
+export function EmailVerifiedPage(props: { ok: boolean; email: string | null; rootUrl: string; csrfToken: string; changed?: boolean }) {
   return (
-    <Layout title={props.ok ? 'Email address confirmed' : 'This link no longer works'} nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
+    <Layout title={props.ok ? (props.changed ? 'Email address changed' : 'Email address confirmed') : 'This link no longer works'} nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
       <AuthCard
-        title={props.ok ? 'Email address confirmed' : 'This link no longer works'}
+        title={props.ok ? (props.changed ? 'Email address changed' : 'Email address confirmed') : 'This link no longer works'}
         footer={
           <a href="/login" class="link">
             Go to log in
@@ -163,11 +178,11 @@ export function EmailVerifiedPage(props: { ok: boolean; email: string | null; ro
       >
         {props.ok ? (
           <Alert kind="success" id="email-verified">
-            Thank you: {props.email} is confirmed.
+            {props.changed ? `Your account now uses ${props.email}. Log in with it from now on.` : `Thank you: ${props.email} is confirmed.`}
           </Alert>
         ) : (
           <Alert kind="error" id="email-verify-failed">
-            Confirmation links work for 24 hours. Log in and send a new one from your account page.
+            Confirmation links work for 24 hours, and once. Log in and ask for a new one from your account page.
           </Alert>
         )}
       </AuthCard>
