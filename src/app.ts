@@ -151,7 +151,20 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(marketingRoutes);
   await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
   await app.register(passwordRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, throttles: deps.throttles });
-  await app.register(accountRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles });
+  await app.register(accountRoutes, {
+    config,
+    auth: services.auth,
+    audit: services.audit,
+    guards: authGuards,
+    throttles: deps.throttles,
+    // Owners hand their workspaces over first: a workspace is never left without an owner.
+    accountDeletionBlocker: async (userId) => {
+      const sole = await services.tenants.tenantsOnlyOwnedBy(userId);
+      return sole.length
+        ? `You are the only owner of ${sole.map((t) => t.name).join(', ')}. Make another member an owner, or delete the workspace, before deleting your account.`
+        : null;
+    },
+  });
   await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });

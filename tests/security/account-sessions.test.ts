@@ -107,3 +107,43 @@ describe('account: sessions and password', () => {
     assert.match(String(res.headers.location), /^\/login\?next=/);
   });
 });
+
+describe('account deletion', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t?.close());
+
+  test('the only owner of a workspace cannot delete the account; once another owner exists, it goes, with its sessions and memberships', async () => {
+    const owner = await createTenantWithOwner(t);
+    const b = createBrowser(t);
+    await b.login(owner.tenant.subdomain, owner.email, owner.password);
+    const host = hostFor(owner.tenant.subdomain);
+    const post = async (form: Record<string, string>) => b.request('POST', host, '/account/delete', { _csrf: csrfFrom((await b.request('GET', host, '/account')).body), ...form });
+
+    const unconfirmed = await post({ current_password: owner.password, confirm: 'delete' });
+    assert.equal(unconfirmed.statusCode, 422);
+    const blocked = await post({ current_password: owner.password, confirm: 'DELETE' });
+    assert.equal(blocked.statusCode, 409);
+    assert.match(blocked.body, /only owner of/);
+
+    // A second owner: now the account may go.
+    const second = await createTenantWithOwner(t);
+    await t.services.tenants.addMember(owner.tenant.id, second.userId, 'owner');
+    const wrong = await post({ current_password: 'not my password', confirm: 'DELETE' });
+    assert.equal(wrong.statusCode, 422);
+    const bearer = await loginForToken(t, owner.email, owner.password);
+    const deleted = await post({ current_password: owner.password, confirm: 'DELETE' });
+    assert.equal(deleted.statusCode, 200, deleted.body.slice(0, 300));
+    assert.match(deleted.body, /was deleted/);
+
+    assert.equal((await b.request('GET', host, '/dashboard')).statusCode, 303, 'the session survived');
+    const api = await t.app.inject({ method: 'GET', url: '/api/data', headers: { host, authorization: `Bearer ${bearer}` } });
+    assert.equal(api.statusCode, 401, 'an access token survived');
+    await assert.rejects(loginForToken(t, owner.email, owner.password), /401/);
+    assert.equal(await t.services.auth.users.findByEmail(owner.email), null);
+    const members = await t.services.tenants.listMembers(owner.tenant.id);
+    assert.deepEqual(members.map((m) => m.userId), [second.userId], 'the membership survived');
+  });
+});

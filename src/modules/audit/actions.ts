@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = {
   'auth.email.verified': 'Email address confirmed',
   'auth.email.change_requested': 'Change of email address asked for',
   'auth.email.changed': 'Email address changed',
+  'auth.account.deleted': 'Account deleted',
   'tenant.created': 'Workspace created',
 } as const;
 

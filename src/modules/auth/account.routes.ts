@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../platform/config.js';
 import { describeWait, notFound } from '../../platform/errors.js';
-import { formField } from '../../platform/http/forms.js';
+import { appendSetCookies, formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
 import type { Throttles } from '../../platform/rate-limit/throttles.js';
 import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from '../audit/index.js';
@@ -13,7 +13,7 @@ import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { normalizeEmail } from './users.repository.js';
-import { AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
+import { AccountDeletedPage, AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
 
 export const ACCOUNT_THROTTLE_RULES = {
   /** Wrong current passwords on the change form: someone holding a session must not get unlimited guesses. */
@@ -31,6 +31,8 @@ interface Options {
   audit: AuditService;
   guards: AuthGuards;
   throttles: Throttles;
+  /** Why this user cannot delete their account now (e.g. the only owner of a workspace), or null. */
+  accountDeletionBlocker: (userId: string) => Promise<string | null>;
 }
 
 export async function accountRoutes(app: FastifyInstance, opts: Options) {
@@ -41,7 +43,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
   async function showAccount(
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: Pick<AccountPageProps, 'passwordErrors' | 'emailErrors' | 'emailValue'> & { flash?: Flash } = {},
+    extra: Pick<AccountPageProps, 'passwordErrors' | 'emailErrors' | 'emailValue' | 'deleteErrors'> & { flash?: Flash } = {},
     status = 200,
   ) {
     const me = request.auth!;
@@ -141,6 +143,29 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     }
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     return sendPage(reply, EmailVerifiedPage({ ok: changed !== null, email: changed?.to ?? null, rootUrl: config.publicUrl.origin, csrfToken: reply.generateCsrf(), changed: true }), changed ? 200 : 400);
+  });
+
+  app.post('/account/delete', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const current = formField(request.body, 'current_password', 1024);
+    const confirm = formField(request.body, 'confirm', 100).trim();
+    const wait = await wrongCurrent.retryAfter(me.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return showAccount(request, reply, { deleteErrors: { current: `Too many wrong passwords. Try again in ${describeWait(wait)}.` } }, 429);
+    }
+    if (confirm !== 'DELETE') return showAccount(request, reply, { deleteErrors: { confirm: 'Type DELETE in capitals to confirm' } }, 422);
+    const blocker = await opts.accountDeletionBlocker(me.userId);
+    if (blocker) return showAccount(request, reply, { deleteErrors: { form: blocker } }, 409);
+    if (!(await auth.verifyCurrentPassword(me.userId, current))) {
+      await wrongCurrent.hit(me.userId);
+      return showAccount(request, reply, { deleteErrors: { current: 'That is not your current password' } }, 422);
+    }
+    const clearing = await auth.signOut(request.headers.cookie);
+    await auth.deleteAccount(me.userId);
+    await audit.record({ action: 'auth.account.deleted', actorUserId: me.userId, actorEmail: me.email, target: { type: 'user', id: me.userId } }, auditContextOf(request));
+    appendSetCookies(reply, clearing);
+    return sendPage(reply, AccountDeletedPage({ email: me.email, rootUrl: config.publicUrl.origin, csrfToken: reply.generateCsrf() }));
   });
 
   app.post('/account/verify-email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {

@@ -12,7 +12,7 @@ import { UUID_RE, type Database } from '../../platform/db/database.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { confirmEmailChangeEmail, emailChangeNoticeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
+import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
 import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
@@ -280,9 +280,8 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
      * sessions. Returns 'wrong_current' when the current password does not match.
      */
     async changePassword(userId: string, currentSessionId: string, currentPassword: string, newPassword: string): Promise<'changed' | 'wrong_current'> {
+      if (!(await service.verifyCurrentPassword(userId, currentPassword))) return 'wrong_current';
       const ctx = await (await lib()).auth.$context;
-      const account = (await ctx.internalAdapter.findAccounts(userId)).find((a) => a.providerId === 'credential');
-      if (!account?.password || !(await verifyPassword(account.password, currentPassword))) return 'wrong_current';
       await ctx.internalAdapter.updatePassword(userId, await hashPassword(newPassword));
       await service.revokeAllSessions(userId, currentSessionId);
       return 'changed';
@@ -321,6 +320,13 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       return user ? { userId: user.id, email: user.email } : null;
     },
 
+    /** True when `password` is the account's current password (fresh authentication for sensitive changes). */
+    async verifyCurrentPassword(userId: string, password: string): Promise<boolean> {
+      const ctx = await (await lib()).auth.$context;
+      const account = (await ctx.internalAdapter.findAccounts(userId)).find((a) => a.providerId === 'credential');
+      return Boolean(account?.password) && (await verifyPassword(account!.password!, password));
+    },
+
     /**
      * Starts a change of email address for a user who typed their current password: mails a link to
      * the new address and a notice to the current one. 'wrong_current' for a wrong password;
@@ -328,10 +334,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
      */
     async requestEmailChange(userId: string, currentPassword: string, newEmailInput: string): Promise<'sent' | 'wrong_current' | 'taken'> {
       const user = await users$.findById(userId);
-      if (!user) return 'wrong_current';
-      const ctx = await (await lib()).auth.$context;
-      const account = (await ctx.internalAdapter.findAccounts(userId)).find((a) => a.providerId === 'credential');
-      if (!account?.password || !(await verifyPassword(account.password, currentPassword))) return 'wrong_current';
+      if (!user || !(await service.verifyCurrentPassword(userId, currentPassword))) return 'wrong_current';
       const newEmail = normalizeEmail(newEmailInput);
       if (await users$.findByEmail(newEmail)) return 'taken';
       const token = await emailChanges.issue({ userId, from: user.email, to: newEmail });
@@ -357,6 +360,20 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       const user = await users$.findById(claims.userId);
       sendMail(emailChangeNoticeEmail({ to: claims.from, name: user?.name ?? '', newEmail: claims.to, done: true, resetLink: `${config.publicUrl.origin}/forgot-password`, appName: 'SaaS App' }), 'email changed notice');
       return claims;
+    },
+
+    /**
+     * Deletes an account: sessions, tokens, credentials and memberships go with it (foreign keys
+     * cascade). The caller has checked the password and the ownership rules. Audit events stay.
+     */
+    async deleteAccount(userId: string): Promise<'deleted' | 'not_found'> {
+      const user = await users$.findById(userId);
+      if (!user) return 'not_found';
+      await service.revokeAllSessions(userId);
+      await deps.database.db.delete(users).where(eq(users.id, userId));
+      localSessions.clear();
+      sendMail(accountDeletedEmail({ to: user.email, name: user.name, appName: 'SaaS App' }), 'account deleted');
+      return 'deleted';
     },
 
     /** The user a reset token belongs to, when it is valid (not used, not expired); does not use it. */

@@ -66,3 +66,17 @@ export function emailChangeNoticeEmail(input: { to: string; name: string; newEma
     closing: 'Then sign out every other device from your account page.',
   });
 }
+
+export function accountDeletedEmail(input: { to: string; name: string; appName: string }): MailMessage {
+  const greeting = input.name ? `Hello ${input.name},` : 'Hello,';
+  const sentence = `Your ${input.appName} account (${input.to}) was deleted, as you asked. Your sign-in details and memberships are gone; the workspaces you belonged to keep their own data.`;
+  const body = html`<!doctype html>
+<html lang="en">
+  <body style="font-family: system-ui, sans-serif; color: #18181b; line-height: 1.5">
+    <p>${greeting}</p>
+    <p>${sentence}</p>
+    <p style="font-size: 14px; color: #52525b">If you did not ask for this, reply to this email at once.</p>
+  </body>
+</html>`;
+  return { to: input.to, subject: `Your ${input.appName} account was deleted`, text: `${greeting}\n\n${sentence}\n\nIf you did not ask for this, reply to this email at once.`, html: String(body) };
+}

@@ -50,6 +50,10 @@ export function createUsersRepository(db: Db) {
         .returning({ id: users.id });
       return updated.length > 0;
     },
+    /** For accounts whose address is known good without a link (the demo, operator-created users). */
+    async markEmailVerified(userId: string): Promise<void> {
+      await db.update(users).set({ emailVerified: true, updatedAt: new Date() }).where(eq(users.id, userId));
+    },
     async setSuperAdmin(userId: string, value: boolean): Promise<void> {
       await db.update(users).set({ isSuperAdmin: value, updatedAt: new Date() }).where(eq(users.id, userId));
     },

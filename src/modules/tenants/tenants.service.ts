@@ -225,6 +225,17 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       return rows.map((r) => ({ ...toTenant(r), role: r.role }));
     },
 
+    /** Tenants where `userId` is the only owner: the account cannot go before another owner is named. */
+    async tenantsOnlyOwnedBy(userId: string): Promise<Tenant[]> {
+      const owned = (await service.listTenantsForUser(userId)).filter((t) => t.role === 'owner');
+      const sole: Tenant[] = [];
+      for (const tenant of owned) {
+        const members = await service.listMembers(tenant.id);
+        if (members.filter((m) => m.role === 'owner').length === 1) sole.push(tenant);
+      }
+      return sole;
+    },
+
     async countMembers(tenantId: string): Promise<number> {
       return deps.database.withTenant(tenantId, (tx) => repo.countMembers(tx));
     },

@@ -31,6 +31,7 @@ export interface AccountPageProps {
   activity: AccountActivityView[];
   passwordErrors?: { current?: string; password?: string };
   emailErrors?: { email?: string; current?: string };
+  deleteErrors?: { current?: string; confirm?: string; form?: string };
   emailValue?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
@@ -160,7 +161,36 @@ export function AccountPage(props: AccountPageProps) {
             </ul>
           )}
         </Card>
+        <Card class="mt-6 border-red-200 dark:border-red-900/50" title="Delete account" titleId="delete-title" description="Your sign-in, sessions and memberships are deleted at once; this cannot be undone. Workspaces keep their data.">
+          <form id="delete-account-form" method="post" action="/account/delete" class="grid gap-4 sm:max-w-md">
+            <CsrfField token={props.csrfToken} />
+            {props.deleteErrors?.form ? (
+              <Alert kind="error" id="delete-error">
+                {props.deleteErrors.form}
+              </Alert>
+            ) : null}
+            <TextField id="delete-current-password" name="current_password" type="password" label="Current password" error={props.deleteErrors?.current} autocomplete="current-password" required />
+            <TextField id="delete-confirm" name="confirm" label="Type DELETE to confirm" error={props.deleteErrors?.confirm} autocomplete="off" verbatim required maxlength={20} />
+            <div>
+              <Button id="delete-account-button" type="submit" variant="danger">
+                Delete my account
+              </Button>
+            </div>
+          </form>
+        </Card>
       </div>
+    </Layout>
+  );
+}
+
+export function AccountDeletedPage(props: { email: string; rootUrl: string; csrfToken: string }) {
+  return (
+    <Layout title="Account deleted" nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
+      <AuthCard title="Your account was deleted" footer={<a href={`${props.rootUrl}/`} class="link">Back to the home page</a>}>
+        <Alert kind="success" id="account-deleted">
+          {props.email} no longer has an account here. We sent a last email to confirm it.
+        </Alert>
+      </AuthCard>
     </Layout>
   );
 }
