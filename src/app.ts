@@ -166,7 +166,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     },
   });
   await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
-  await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants });
+  await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants, throttles: deps.throttles });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });
   await app.register(dataRoutes, { data: services.data, apiGuards, webGuards });
   await app.register(auditRoutes, { config, audit: services.audit, webGuards });

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents } from '../../src/modules/audit/audit.tables.js';
 import { LOGIN_THROTTLE_RULES } from '../../src/modules/auth/index.js';
-import { CookieJar, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { CookieJar, createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { SIGNUP_THROTTLE_RULE } from '../../src/modules/tenants/tenants.routes.js';
 
 const PAIR_LIMIT = LOGIN_THROTTLE_RULES.accountOnAddress.points;
 const randomAddress = () => `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
@@ -96,5 +97,18 @@ describe('login throttling', () => {
     assert.equal(failure.details.reason, 'invalid_credentials');
     const everything = JSON.stringify(rows);
     assert.ok(!everything.includes(secret) && !everything.includes(owner.password), 'a password reached the audit log');
+  });
+
+  test(`sign-up attempts with one email are limited to ${SIGNUP_THROTTLE_RULE.points - 1} an hour, from any address`, async () => {
+    const email = `signup-${crypto.randomBytes(4).toString('hex')}@example.com`;
+    const statuses = [];
+    for (let i = 0; i < SIGNUP_THROTTLE_RULE.points; i++) {
+      const b = createBrowser(t); // a new address each time
+      const page = await b.request('GET', hostFor(null), '/signup');
+      // An invalid subdomain: the attempt fails fast, and counts.
+      const res = await b.request('POST', hostFor(null), '/signup', { _csrf: csrfFrom(page.body), company_name: 'Spam Co', subdomain: 'x', email, password: 'correct horse battery staple' });
+      statuses.push(res.statusCode);
+    }
+    assert.deepEqual(statuses, [...Array(SIGNUP_THROTTLE_RULE.points - 1).fill(422), 429]);
   });
 });

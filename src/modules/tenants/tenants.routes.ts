@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { tenantOrigin, type AppConfig } from '../../platform/config.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, describeWait } from '../../platform/errors.js';
+import type { Throttles } from '../../platform/rate-limit/throttles.js';
 import { clientInfo, formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
 import { problemResponses } from '../../platform/http/schemas.js';
@@ -18,11 +19,16 @@ interface Options {
   auth: AuthService;
   guards: AuthGuards;
   tenants: TenantsService;
+  throttles: Throttles;
 }
+
+/** Sign-up attempts per email address, on top of the per-address request limit of the route. */
+export const SIGNUP_THROTTLE_RULE = { name: 'signup-email', points: 6, windowSeconds: 60 * 60 } as const;
 
 export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { config, auth, guards, tenants } = opts;
+  const signupsPerEmail = opts.throttles.create(SIGNUP_THROTTLE_RULE);
   const toJson = (t: Tenant & { role?: string }) => ({
     id: t.id,
     name: t.name,
@@ -52,10 +58,16 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       };
       const plan = formField(request.body, 'plan', 32).trim() || undefined;
       const csrfToken = reply.generateCsrf();
-      const showErrors = (errors: SignupErrors) => {
+      const showErrors = (errors: SignupErrors, status = 422) => {
         const props = { csrfToken, baseDomain: config.baseDomain, values: { ...values, password: '' }, errors, ...(plan ? { plan } : {}) };
-        return request.isHtmx ? sendFragment(reply, SignupForm(props), 422) : sendPage(reply, SignupPage(props), 422);
+        return request.isHtmx ? sendFragment(reply, SignupForm(props), status) : sendPage(reply, SignupPage(props), status);
       };
+      const emailKey = values.email.toLowerCase();
+      const wait = emailKey ? await signupsPerEmail.hit(emailKey) : 0;
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        return showErrors({ email: `Too many sign-up attempts with this email. Try again in ${describeWait(wait)}.` }, 429);
+      }
       let created: { tenant: Tenant; userId: string };
       try {
         created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}) }, { context: auditContextOf(request), via: 'web' });
