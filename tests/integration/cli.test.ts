@@ -152,6 +152,24 @@ describe('saas-cli', () => {
     assert.match(unknown.stderr, /No tenant has the subdomain/);
   });
 
+  test('users disable ends the sign-in of an account; users enable lets it back; unknown emails exit 2', () => {
+    const email = `disable-${RUN}@example.com`;
+    const created = json<{ id: string; password: string }>(cli('users', 'create', email, '--json'));
+    const disabled = cli('users', 'disable', email);
+    assert.equal(disabled.status, 0, disabled.stderr);
+    assert.match(disabled.stdout, /Disabled .*every session and API token/);
+    assert.match(cli('users', 'disable', email).stdout, /already disabled/);
+    const listed = json<{ email: string; disabled: boolean }[]>(cli('users', 'list', '--email', email, '--json'));
+    assert.deepEqual(listed.map((u) => u.disabled), [true]);
+    const enabled = cli('users', 'enable', email);
+    assert.equal(enabled.status, 0, enabled.stderr);
+    assert.ok(created.id);
+    const unknown = cli('users', 'disable', `nobody-${RUN}@example.com`);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /No user has the email/);
+    assertNoStack(unknown);
+  });
+
   const member = `member-${RUN}@example.com`;
   test('users create adds a member with a role; users list finds them', () => {
     const user = json<{ id: string; email: string; name: string; membership: { tenant: string; role: string }; generatedPassword: string }>(

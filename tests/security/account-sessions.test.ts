@@ -147,3 +147,33 @@ describe('account deletion', () => {
     assert.deepEqual(members.map((m) => m.userId), [second.userId], 'the membership survived');
   });
 });
+
+describe('disabled accounts', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t?.close());
+
+  test('disabling ends live sessions, access and refresh tokens; the right password then gets the generic 401', async () => {
+    const owner = await createTenantWithOwner(t);
+    const me = await (async () => {
+      const b = createBrowser(t);
+      await b.login(owner.tenant.subdomain, owner.email, owner.password);
+      return b;
+    })();
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
+    const pair = login.json() as { access_token: string; refresh_token: string };
+
+    await t.services.auth.setDisabled(owner.userId, true);
+    assert.equal((await me.request('GET', hostFor(owner.tenant.subdomain), '/dashboard')).statusCode, 303);
+    const api = await t.app.inject({ method: 'GET', url: '/api/data', headers: { host: hostFor(owner.tenant.subdomain), authorization: `Bearer ${pair.access_token}` } });
+    assert.equal(api.statusCode, 401);
+    const refreshed = await t.app.inject({ method: 'POST', url: '/auth/refresh', headers: { host: hostFor(null) }, payload: { refresh_token: pair.refresh_token } });
+    assert.equal(refreshed.statusCode, 401);
+    await assert.rejects(loginForToken(t, owner.email, owner.password), /401.*Invalid email or password/);
+
+    await t.services.auth.setDisabled(owner.userId, false);
+    assert.ok(await loginForToken(t, owner.email, owner.password));
+  });
+});

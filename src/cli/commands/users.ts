@@ -5,6 +5,7 @@ import { validationFailed } from '../../platform/errors.js';
 import { createPasswordUser, generatePassword } from '../accounts.js';
 import { integerBetween, parseEmail, parseName, parsePassword, parseSubdomain, ROLE_NAMES } from '../args.js';
 import { requireTenantBySubdomain, withContext } from '../context.js';
+import { SYSTEM_CONTEXT } from '../../modules/audit/audit.service.js';
 import {
   color,
   examples,
@@ -115,6 +116,7 @@ async function listUsers(opts: ListOptions): Promise<void> {
           name: u.name,
           isSuperAdmin: u.isSuperAdmin,
           emailVerified: u.emailVerified,
+          disabled: u.disabledAt !== null,
           createdAt: u.createdAt,
           ...(roles ? { role: roles.get(u.id) } : {}),
         })),
@@ -122,16 +124,35 @@ async function listUsers(opts: ListOptions): Promise<void> {
       return;
     }
     printTable(
-      ['ID', 'Email', 'Name', ...(roles ? ['Role'] : []), 'Super admin', 'Created'],
-      users.map((u) => [u.id, u.email, u.name, ...(roles ? [roles.get(u.id)] : []), yesNo(u.isSuperAdmin), formatDate(u.createdAt)]),
+      ['ID', 'Email', 'Name', ...(roles ? ['Role'] : []), 'Super admin', 'Disabled', 'Created'],
+      users.map((u) => [u.id, u.email, u.name, ...(roles ? [roles.get(u.id)] : []), yesNo(u.isSuperAdmin), yesNo(u.disabledAt !== null), formatDate(u.createdAt)]),
       opts.tenant || opts.email ? 'No users match.' : 'No users yet. Create one with `saas-cli users create <email>`.',
     );
     if (users.length === opts.limit) print(color.out.dim(`Showing the first ${opts.limit}; raise --limit to see more.`));
   });
 }
 
+/** `users disable|enable <email>`: an operator locks an account out (every session ends at once) or lets it back in. */
+async function setDisabled(email: string, disabled: boolean): Promise<void> {
+  await withContext({ requireSchema: true }, async (ctx) => {
+    const { auth, audit } = await ctx.services();
+    const user = await auth.users.findByEmail(email);
+    if (!user) throw validationFailed({ email: `No user has the email ${email} (see \`saas-cli users list\`)` });
+    if ((user.disabledAt !== null) === disabled) {
+      printSuccess(`${email} is already ${disabled ? 'disabled' : 'enabled'}; nothing changed.`);
+      return;
+    }
+    await auth.setDisabled(user.id, disabled);
+    await audit.record(
+      { action: disabled ? 'admin.user.disabled' : 'admin.user.enabled', target: { type: 'user', id: user.id }, details: { via: 'cli', email } },
+      SYSTEM_CONTEXT,
+    );
+    printSuccess(disabled ? `Disabled ${email}: every session and API token of the account has ended, and it cannot sign in.` : `Enabled ${email}: the account can sign in again.`);
+  });
+}
+
 export function registerUsersCommands(program: Command): void {
-  const users = program.command('users').description('Create and list user accounts');
+  const users = program.command('users').description('Create, list, disable and enable user accounts');
   users.addHelpText('after', examples('saas-cli users create alice@example.com --tenant acme --role admin', 'saas-cli users list --tenant acme'));
 
   users
@@ -163,4 +184,18 @@ export function registerUsersCommands(program: Command): void {
     .option('--json', 'print a JSON array')
     .addHelpText('after', examples('saas-cli users list', 'saas-cli users list --tenant acme', 'saas-cli users list --email @example.com --json'))
     .action(listUsers);
+
+  users
+    .command('disable')
+    .description('Lock an account out: its sessions and API tokens end at once, and it cannot sign in')
+    .argument('<email>', "the account's email", parseEmail)
+    .addHelpText('after', examples('saas-cli users disable mallory@example.com'))
+    .action((email: string) => setDisabled(email, true));
+
+  users
+    .command('enable')
+    .description('Let a disabled account sign in again')
+    .argument('<email>', "the account's email", parseEmail)
+    .addHelpText('after', examples('saas-cli users enable mallory@example.com'))
+    .action((email: string) => setDisabled(email, false));
 }

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = {
   'auth.email.changed': 'Email address changed',
   'auth.account.deleted': 'Account deleted',
   'tenant.created': 'Workspace created',
+  'admin.user.disabled': 'Account disabled by an operator',
+  'admin.user.enabled': 'Account enabled by an operator',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

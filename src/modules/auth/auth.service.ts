@@ -51,6 +51,7 @@ export interface SessionUser {
   name: string;
   isSuperAdmin: boolean;
   emailVerified: boolean;
+  disabled: boolean;
 }
 
 export interface SessionInfo {
@@ -72,8 +73,8 @@ export interface SignInResult {
   sessionCookie: string;
 }
 
-function toSessionUser(user: { id: string; email: string; name: string; isSuperAdmin?: unknown; emailVerified?: unknown }): SessionUser {
-  return { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin === true, emailVerified: user.emailVerified === true };
+function toSessionUser(user: { id: string; email: string; name: string; isSuperAdmin?: unknown; emailVerified?: unknown; disabledAt?: unknown }): SessionUser {
+  return { id: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin === true, emailVerified: user.emailVerified === true, disabled: Boolean(user.disabledAt) };
 }
 
 function clientHeaders(client: ClientInfo, extra: Record<string, string> = {}): Headers {
@@ -133,7 +134,12 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       // Reset tokens and other one-time identifiers are stored as SHA-256 hashes: a copy of the
       // database does not hold a usable link.
       verification: { storeIdentifier: 'hashed' },
-      user: { additionalFields: { isSuperAdmin: { type: 'boolean', defaultValue: false, input: false } } },
+      user: {
+        additionalFields: {
+          isSuperAdmin: { type: 'boolean', defaultValue: false, input: false },
+          disabledAt: { type: 'date', required: false, input: false },
+        },
+      },
       session: { expiresIn: SESSION_TTL_SECONDS, updateAge: SESSION_REFRESH_AGE_SECONDS },
       advanced: {
         database: { generateId: 'uuid' },
@@ -214,7 +220,8 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         localSessions.set(token, null);
         return null;
       }
-      const session = result ? { user: toSessionUser(result.user), sessionId: result.session.id } : null;
+      const user = result ? toSessionUser(result.user) : null;
+      const session = result && user && !user.disabled ? { user, sessionId: result.session.id } : null;
       localSessions.set(token, session);
       return session;
     },
@@ -246,6 +253,13 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       localSessions.clear(); // cookie entries are keyed by token, not id: drop them all (cheap, rare)
       localRevoked.set(sessionId, true);
       await deps.cache.set(revokedKey(sessionId), '1', ACCESS_TOKEN_TTL_SECONDS);
+    },
+
+    /** Disables or re-enables an account (operators). Disabling ends every session and token at once. */
+    async setDisabled(userId: string, disabled: boolean): Promise<void> {
+      await deps.database.db.update(users).set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() }).where(eq(users.id, userId));
+      if (disabled) await service.revokeAllSessions(userId);
+      localSessions.clear();
     },
 
     /** Ends every session of a user but `keepSessionId` (password reset, changes, account disabled); their access tokens stop too. */

@@ -67,6 +67,12 @@ export function createPasswordLogin(deps: { auth: AuthService; audit: AuditServi
         );
         return { ok: false, reason: 'invalid' };
       }
+      if (session.user.disabled) {
+        // The password was right, but an operator disabled the account: same answer as a wrong password.
+        await auth.revokeSession(session.sessionId);
+        await audit.record({ action: 'auth.login', outcome: 'denied', tenantId, actorUserId: session.user.id, actorEmail: session.user.email, details: { via, reason: 'account_disabled' } }, ctx);
+        return { ok: false, reason: 'invalid' };
+      }
       await accountOnAddress.reset(pairKey);
       await audit.record(
         { action: 'auth.login', tenantId, actorUserId: session.user.id, actorEmail: session.user.email, target: { type: 'session', id: session.sessionId }, details: { via, method: 'password' } },
