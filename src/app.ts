@@ -20,7 +20,7 @@ import { securityPlugin } from './platform/http/security.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import './platform/http/request-context.js';
 import { createServices, type Services } from './services.js';
-import { accountRoutes, authRoutes, createAuthGuards, passwordRoutes } from './modules/auth/index.js';
+import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, passwordRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
@@ -151,6 +151,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(marketingRoutes);
   await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
   await app.register(passwordRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, throttles: deps.throttles });
+  await app.register(mfaRoutes, { config, auth: services.auth, audit: services.audit, login: services.login });
   await app.register(accountRoutes, {
     config,
     auth: services.auth,

@@ -3,6 +3,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
   | 'unauthorized'
+  | 'mfa_required'
   | 'forbidden'
   | 'not_found'
   | 'conflict'
@@ -16,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 422,
   unauthorized: 401,
+  mfa_required: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -14,6 +14,7 @@ import type { AuthService } from './auth.service.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { normalizeEmail } from './users.repository.js';
 import { AccountDeletedPage, AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
+import { BackupCodesPage, MfaSetupPage } from './views/mfa-pages.js';
 
 export const ACCOUNT_THROTTLE_RULES = {
   /** Wrong current passwords on the change form: someone holding a session must not get unlimited guesses. */
@@ -43,11 +44,11 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
   async function showAccount(
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: Pick<AccountPageProps, 'passwordErrors' | 'emailErrors' | 'emailValue' | 'deleteErrors'> & { flash?: Flash } = {},
+    extra: Pick<AccountPageProps, 'passwordErrors' | 'emailErrors' | 'emailValue' | 'deleteErrors' | 'mfaError'> & { flash?: Flash } = {},
     status = 200,
   ) {
     const me = request.auth!;
-    const [sessions, events] = await Promise.all([auth.listSessions(me.userId), audit.listForUser(me.userId, 15)]);
+    const [sessions, events, mfa] = await Promise.all([auth.listSessions(me.userId), audit.listForUser(me.userId, 15), auth.mfa.status(me.userId)]);
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
@@ -55,6 +56,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
         csrfToken: reply.generateCsrf(),
         user: { name: me.name, email: me.email },
         emailVerified: me.emailVerified === true,
+        mfa,
         tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
         rootUrl: config.publicUrl.origin,
         sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
@@ -73,6 +75,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       others: 'Every other device was signed out.',
       'verify-sent': `We sent a confirmation link to ${request.auth!.email}.`,
       'email-sent': 'We sent a link to the new address. Your email changes when you open it (within 24 hours).',
+      'mfa-off': 'Two-factor authentication is off. Your account is protected by your password alone.',
     };
     const message = typeof done === 'string' ? messages[done] : undefined;
     return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
@@ -166,6 +169,76 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     await audit.record({ action: 'auth.account.deleted', actorUserId: me.userId, actorEmail: me.email, target: { type: 'user', id: me.userId } }, auditContextOf(request));
     appendSetCookies(reply, clearing);
     return sendPage(reply, AccountDeletedPage({ email: me.email, rootUrl: config.publicUrl.origin, csrfToken: reply.generateCsrf() }));
+  });
+
+  // ---- Two-factor authentication. Every change asks for the password again (fresh authentication).
+  const pageContext = (request: FastifyRequest, reply: FastifyReply) => ({
+    csrfToken: reply.generateCsrf(),
+    rootUrl: config.publicUrl.origin,
+    user: { name: request.auth!.name, email: request.auth!.email },
+  });
+
+  /**
+   * The password field of an MFA form, checked against the same limit as the other account changes.
+   * Returns the page to answer with when it is refused, or null to go on. (A reply is never returned
+   * from an awaited helper: Fastify replies are thenables, and awaiting one yields undefined.)
+   */
+  async function refusePassword(request: FastifyRequest, reply: FastifyReply): Promise<{ status: number; error: string } | null> {
+    const me = request.auth!;
+    const wait = await wrongCurrent.retryAfter(me.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return { status: 429, error: `Too many wrong passwords. Try again in ${describeWait(wait)}.` };
+    }
+    if (await auth.verifyCurrentPassword(me.userId, formField(request.body, 'current_password', 1024))) {
+      await wrongCurrent.reset(me.userId);
+      return null;
+    }
+    await wrongCurrent.hit(me.userId);
+    return { status: 422, error: 'That is not your current password' };
+  }
+
+  app.post('/account/mfa/setup', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const refused = await refusePassword(request, reply);
+    if (refused) return showAccount(request, reply, { mfaError: refused.error }, refused.status);
+    if (await auth.mfa.isEnabled(me.userId)) return reply.redirect('/account', 303);
+    const setup = await auth.mfa.startTotpSetup(me.userId, me.email);
+    return sendPage(reply.header('cache-control', 'no-store'), MfaSetupPage({ ...pageContext(request, reply), secret: setup.secret, qrSvg: setup.qrSvg }));
+  });
+
+  app.post('/account/mfa/confirm', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const codes = await auth.mfa.confirmTotp(me.userId, formField(request.body, 'code', 20).trim());
+    if (!codes) {
+      const setup = await auth.mfa.pendingSetup(me.userId, me.email);
+      if (!setup) return reply.redirect('/account', 303);
+      const error = 'That code is not right. Check the time on your phone, and type the code the app shows now.';
+      return sendPage(reply.header('cache-control', 'no-store'), MfaSetupPage({ ...pageContext(request, reply), secret: setup.secret, qrSvg: setup.qrSvg, error }), 422);
+    }
+    // Other devices signed in before MFA was on: they would keep working without it. End them.
+    await auth.revokeAllSessions(me.userId, me.sessionId);
+    await audit.record({ action: 'auth.mfa.enabled', actorUserId: me.userId, actorEmail: me.email, details: { method: 'totp', other_sessions_ended: true } }, auditContextOf(request));
+    return sendPage(reply.header('cache-control', 'no-store'), BackupCodesPage({ ...pageContext(request, reply), codes, justEnabled: true }));
+  });
+
+  app.post('/account/mfa/backup-codes', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const refused = await refusePassword(request, reply);
+    if (refused) return showAccount(request, reply, { mfaError: refused.error }, refused.status);
+    if (!(await auth.mfa.isEnabled(me.userId))) return reply.redirect('/account', 303);
+    const codes = await auth.mfa.regenerateBackupCodes(me.userId);
+    await audit.record({ action: 'auth.mfa.backup_codes_regenerated', actorUserId: me.userId, actorEmail: me.email }, auditContextOf(request));
+    return sendPage(reply.header('cache-control', 'no-store'), BackupCodesPage({ ...pageContext(request, reply), codes, justEnabled: false }));
+  });
+
+  app.post('/account/mfa/disable', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    const refused = await refusePassword(request, reply);
+    if (refused) return showAccount(request, reply, { mfaError: refused.error }, refused.status);
+    await auth.mfa.disable(me.userId);
+    await audit.record({ action: 'auth.mfa.disabled', actorUserId: me.userId, actorEmail: me.email }, auditContextOf(request));
+    return reply.redirect('/account?done=mfa-off', 303);
   });
 
   app.post('/account/verify-email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {

@@ -24,9 +24,10 @@ export function createAuthGuards(auth: AuthService) {
     return { userId: claims.userId, email: '', name: '', isSuperAdmin: false, emailVerified: null, via: 'bearer', sessionId: claims.sessionId };
   }
 
+  /** A signed-in session; one still waiting for its second factor counts as signed out (see `mfaPending`). */
   async function fromCookie(request: FastifyRequest): Promise<AuthContext | null> {
     const session = await auth.getSession(request.headers.cookie);
-    if (!session) return null;
+    if (!session || session.mfaPending) return null;
     const { user } = session;
     return { userId: user.id, email: user.email, name: user.name, isSuperAdmin: user.isSuperAdmin, emailVerified: user.emailVerified, via: 'session', sessionId: session.sessionId };
   }
@@ -48,6 +49,11 @@ export function createAuthGuards(auth: AuthService) {
       request.auth = await fromCookie(request);
       if (!request.auth) {
         const next = encodeURIComponent(request.url);
+        // Half signed in (password given, second factor due): back to the code page, not the password form.
+        if ((await auth.getSession(request.headers.cookie))?.mfaPending) {
+          reply.redirect(`/login/mfa?next=${next}`, 303);
+          return reply;
+        }
         if (request.isHtmx) {
           reply.header('HX-Redirect', `/login?next=${next}`).code(401).send();
           return reply;

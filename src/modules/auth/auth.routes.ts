@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { tooManyAttempts, unauthorized } from '../../platform/errors.js';
+import { AppError, tooManyAttempts, unauthorized } from '../../platform/errors.js';
 import { clientInfo } from '../../platform/http/forms.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import type { AuthGuards } from './auth.guards.js';
@@ -35,6 +35,22 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       // One message for a wrong password and an unknown email alike.
       if (!result.ok) throw unauthorized(INVALID_CREDENTIALS);
       const { session } = result;
+      if (await auth.mfa.isEnabled(session.user.id)) {
+        // No token without the second factor: the session the password opened ends unless the code is right.
+        const code = request.body.mfa_code;
+        if (!code) {
+          await auth.revokeSession(session.sessionId);
+          throw new AppError('mfa_required', 'This account uses two-factor authentication: send mfa_code (a code from the authenticator app, or a backup code) with the email and password');
+        }
+        const second = await login.secondFactor(session.user.id, code);
+        if (!second.ok) {
+          await auth.revokeSession(session.sessionId);
+          await audit.record({ action: 'auth.mfa.failed', outcome: 'failure', actorUserId: session.user.id, actorEmail: session.user.email, details: { via: 'api' } }, ctx);
+          if (second.retryAfterSeconds > 0) throw tooManyAttempts(second.retryAfterSeconds, 'Too many wrong codes. Try again later.');
+          throw unauthorized(INVALID_CREDENTIALS);
+        }
+        await audit.record({ action: 'auth.mfa.verified', actorUserId: session.user.id, actorEmail: session.user.email, details: { via: 'api', method: second.method } }, ctx);
+      }
       const { token, expiresIn } = await auth.accessTokens.issue(session.user.id, session.sessionId);
       const refresh = await auth.refreshTokens.issue(session.user.id, session.sessionId);
       await audit.record({ action: 'auth.token', actorUserId: session.user.id, actorEmail: session.user.email, target: { type: 'session', id: session.sessionId } }, ctx);

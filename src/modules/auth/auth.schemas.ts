@@ -4,6 +4,7 @@ export const LoginBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
+    mfa_code: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'For accounts with two-factor authentication: a code from the authenticator app, or a backup code' })),
   },
   { additionalProperties: false },
 );

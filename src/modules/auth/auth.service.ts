@@ -15,6 +15,7 @@ import type { Mailer } from '../../platform/mail/mailer.js';
 import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
 import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
+import { createMfa } from './mfa.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
 import { accounts, sessions, users, verifications } from './auth.tables.js';
@@ -162,10 +163,11 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
 
   const accessTokens = createAccessTokens(config.secretKey);
   const emailChanges = createEmailChangeTokens(config.secretKey);
+  const mfa = createMfa({ database: deps.database, secretKey: config.secretKey });
   const sendMail = (message: Parameters<Mailer['send']>[0], what: string) =>
     void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, `${what} email could not be sent`));
   const refreshTokens = createRefreshTokens({ database: deps.database, absoluteSessionTtlSeconds: SESSION_ABSOLUTE_TTL_SECONDS });
-  const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string } | null>(SESSION_LOCAL_CACHE_MS);
+  const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string; mfaPending: boolean } | null>(SESSION_LOCAL_CACHE_MS);
   const localRevoked = createLocalMemo<boolean>(SESSION_LOCAL_CACHE_MS);
   const sessionCookieValue = (cookieHeader: string) => /(?:^|;\s*)(?:__Secure-)?saas\.session_token=([^;]+)/.exec(cookieHeader)?.[1];
 
@@ -181,6 +183,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     users: users$,
     accessTokens,
     refreshTokens,
+    mfa,
 
     /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
     /** Loads the auth library in the background (called once the server listens). */
@@ -207,8 +210,11 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       }
     },
 
-    /** The session behind a request's cookies, or null. */
-    async getSession(cookieHeader: string | undefined): Promise<{ user: SessionUser; sessionId: string } | null> {
+    /**
+     * The session behind a request's cookies, or null. `mfaPending`: a password sign-in whose second
+     * factor is still due; such a session opens nothing but the code page.
+     */
+    async getSession(cookieHeader: string | undefined): Promise<{ user: SessionUser; sessionId: string; mfaPending: boolean } | null> {
       const token = cookieHeader ? sessionCookieValue(cookieHeader) : undefined;
       if (!token) return null;
       const known = localSessions.get(token);
@@ -221,9 +227,15 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         return null;
       }
       const user = result ? toSessionUser(result.user) : null;
-      const session = result && user && !user.disabled ? { user, sessionId: result.session.id } : null;
+      const session = result && user && !user.disabled ? { user, sessionId: result.session.id, mfaPending: await mfa.isPending(result.session.id) } : null;
       localSessions.set(token, session);
       return session;
+    },
+
+    /** The second factor was given: the session opens everything from now on (at once in this process). */
+    async completeMfa(sessionId: string): Promise<void> {
+      await mfa.completePending(sessionId);
+      localSessions.clear();
     },
 
     /** Ends the session server-side; returns the Set-Cookie values that clear it in the browser. */

@@ -8,7 +8,7 @@ export { normalizeEmail } from './users.repository.js';
 /** Lifetime of API access tokens. */
 export { ACCESS_TOKEN_TTL_SECONDS } from './access-tokens.js';
 /** Password sign-in with throttling and audit events (web form and token endpoint). */
-export { createPasswordLogin, LOGIN_THROTTLE_RULES, type PasswordLogin, type PasswordLoginResult } from './password-login.js';
+export { createPasswordLogin, LOGIN_THROTTLE_RULES, MFA_THROTTLE_RULE, type PasswordLogin, type PasswordLoginResult } from './password-login.js';
 /** Route guards: `requireApiUser` (bearer), `requireWebUser` (session cookie). */
 export { createAuthGuards, type AuthGuards } from './auth.guards.js';
 /** JSON token login/logout routes. */
@@ -17,3 +17,5 @@ export { authRoutes } from './auth.routes.js';
 export { passwordRoutes, RESET_THROTTLE_RULES } from './password.routes.js';
 /** The account page (/account): password, sessions, recent activity. */
 export { accountRoutes, ACCOUNT_THROTTLE_RULES } from './account.routes.js';
+/** The sign-in's second step (/login/mfa). */
+export { mfaRoutes } from './mfa.routes.js';

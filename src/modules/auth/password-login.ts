@@ -22,6 +22,11 @@ export const LOGIN_THROTTLE_RULES = {
   account: { name: 'login-account', points: 20, windowSeconds: 60 * 60, blockSeconds: 60 * 60 },
 } as const;
 
+/** Wrong second-factor codes per account, across challenges (each challenge also dies after 5). */
+export const MFA_THROTTLE_RULE = { name: 'mfa-account', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 } as const;
+
+export type SecondFactorResult = { ok: true; method: 'totp' | 'backup_code' } | { ok: false; retryAfterSeconds: number };
+
 export type PasswordLoginResult =
   | { ok: true; session: SignInResult }
   | { ok: false; reason: 'invalid' }
@@ -34,6 +39,7 @@ export function createPasswordLogin(deps: { auth: AuthService; audit: AuditServi
   const accountOnAddress = deps.throttles.create(LOGIN_THROTTLE_RULES.accountOnAddress);
   const address = deps.throttles.create(LOGIN_THROTTLE_RULES.address);
   const account = deps.throttles.create(LOGIN_THROTTLE_RULES.account);
+  const wrongCodes = deps.throttles.create(MFA_THROTTLE_RULE);
 
   return {
     /** `tenantId`: the tenant whose sign-in page this is (its administrators see the attempts); null on the root site and the API. */
@@ -79,6 +85,18 @@ export function createPasswordLogin(deps: { auth: AuthService; audit: AuditServi
         ctx,
       );
       return { ok: true, session };
+    },
+
+    /** Checks a second-factor code for an account, within the per-account limit of wrong codes. */
+    async secondFactor(userId: string, code: string): Promise<SecondFactorResult> {
+      const wait = await wrongCodes.retryAfter(userId);
+      if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+      const result = await auth.mfa.checkCode(userId, code);
+      if (result.ok) {
+        await wrongCodes.reset(userId);
+        return result;
+      }
+      return { ok: false, retryAfterSeconds: await wrongCodes.hit(userId) };
     },
 
     /** After the owner proved control of the account (password reset): lift the account-wide wait. */

@@ -45,6 +45,13 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
       status,
     );
 
+  /** The password was right and the account uses MFA: the session stays half open until /login/mfa. */
+  async function secondFactor(request: FastifyRequest, reply: FastifyReply, session: { sessionId: string; user: { id: string }; setCookies: string[] }, next: string) {
+    await auth.mfa.markPending(session.sessionId, session.user.id);
+    appendSetCookies(reply, session.setCookies);
+    return redirect(request, reply, `/login/mfa?next=${encodeURIComponent(next)}`);
+  }
+
   r.get('/login', { schema: { hide: true } }, async (request, reply) => {
     const next = (request.query as Record<string, unknown>).next;
     // Already signed in here: no need to ask again.
@@ -53,7 +60,14 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
       if (!request.tenant) return reply.redirect('/workspaces', 303);
       if (await tenants.getMembershipRole(request.tenant.id, request.auth.userId)) return reply.redirect(safeNextPath(next), 303);
     }
-    const flash = (request.query as Record<string, unknown>).reset === 'done' ? [{ kind: 'success' as const, message: 'Your password was changed. Log in with the new one.' }] : undefined;
+    const query = request.query as Record<string, unknown>;
+    const notices: Record<string, { kind: 'success' | 'error'; message: string }> = {
+      done: { kind: 'success', message: 'Your password was changed. Log in with the new one.' },
+      expired: { kind: 'error', message: 'The two-factor step timed out. Log in again.' },
+      too_many: { kind: 'error', message: 'Too many wrong codes. Log in again.' },
+    };
+    const notice = query.reset === 'done' ? notices.done : typeof query.mfa === 'string' ? notices[query.mfa] : undefined;
+    const flash = notice ? [notice] : undefined;
     return showLogin(request, reply, { ...(typeof next === 'string' ? { next: safeNextPath(next) } : {}), ...(flash ? { flash } : {}) });
   });
 
@@ -81,9 +95,11 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
         );
         return showLogin(request, reply, { email, error: `This account is not a member of ${request.tenant.name}.`, next }, 403);
       }
+      if (await auth.mfa.isEnabled(session.user.id)) return secondFactor(request, reply, session, next);
       appendSetCookies(reply, session.setCookies);
       return redirect(request, reply, next);
     }
+    if (await auth.mfa.isEnabled(session.user.id)) return secondFactor(request, reply, session, next);
     // Root site: go straight to the only workspace, or let the user pick.
     const memberOf = await tenants.listTenantsForUser(session.user.id);
     if (memberOf.length === 1) return redirect(request, reply, await handoffUrl(session.sessionCookie, memberOf[0]!.subdomain, next));

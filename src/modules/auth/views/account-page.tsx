@@ -32,6 +32,8 @@ export interface AccountPageProps {
   passwordErrors?: { current?: string; password?: string };
   emailErrors?: { email?: string; current?: string };
   deleteErrors?: { current?: string; confirm?: string; form?: string };
+  mfa: { totp: boolean; backupCodesLeft: number };
+  mfaError?: string;
   emailValue?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
@@ -98,6 +100,55 @@ export function AccountPage(props: AccountPageProps) {
               </Button>
             </div>
           </form>
+        </Card>
+
+        <Card
+          class="mt-6"
+          title="Two-factor authentication"
+          titleId="mfa-title"
+          description={
+            props.mfa.totp
+              ? `On: signing in asks for a code from your authenticator app. ${props.mfa.backupCodesLeft} of 10 backup codes left.`
+              : 'Off. With it on, a stolen password is not enough to sign in: you also type a code from an app on your phone.'
+          }
+        >
+          {props.mfaError ? (
+            <Alert kind="error" id="mfa-account-error" class="mb-4">
+              {props.mfaError}
+            </Alert>
+          ) : null}
+          {props.mfa.totp ? (
+            <div class="grid gap-4 sm:grid-cols-2">
+              <form method="post" action="/account/mfa/backup-codes" class="grid gap-3">
+                <CsrfField token={props.csrfToken} />
+                <TextField id="mfa-codes-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+                <div>
+                  <Button type="submit" variant="secondary">
+                    Make new backup codes
+                  </Button>
+                </div>
+              </form>
+              <form method="post" action="/account/mfa/disable" class="grid gap-3">
+                <CsrfField token={props.csrfToken} />
+                <TextField id="mfa-disable-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+                <div>
+                  <Button type="submit" variant="danger-ghost">
+                    Turn off
+                  </Button>
+                </div>
+              </form>
+            </div>
+          ) : (
+            <form id="mfa-setup-form" method="post" action="/account/mfa/setup" class="grid gap-4 sm:max-w-md">
+              <CsrfField token={props.csrfToken} />
+              <TextField id="mfa-setup-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+              <div>
+                <Button id="mfa-setup-button" type="submit" variant="primary">
+                  Set up an authenticator app
+                </Button>
+              </div>
+            </form>
+          )}
         </Card>
 
         <Card
