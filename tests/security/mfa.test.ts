@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
-import { MFA_MAX_ATTEMPTS } from '../../src/modules/auth/mfa.js';
+import { MAX_EMAIL_CODES, MFA_MAX_ATTEMPTS } from '../../src/modules/auth/mfa.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('two-factor authentication', () => {
@@ -118,5 +119,42 @@ describe('two-factor authentication', () => {
     const again = createBrowser(t);
     const login = await again.login(owner.tenant.subdomain, owner.email, owner.password);
     assert.equal(login.headers.location, '/dashboard');
+  });
+
+  test('an emailed code works once, only for the sign-in that asked for it; a few per sign-in; confirmed addresses only', async () => {
+    const { owner, host } = await enrolled();
+    const signIn = async () => {
+      const b = createBrowser(t);
+      await b.login(owner.tenant.subdomain, owner.email, owner.password);
+      const csrf = csrfFrom((await b.request('GET', host, '/login/mfa')).body);
+      return { b, csrf, ask: () => b.request('POST', host, '/login/mfa/email', { _csrf: csrf, next: '/dashboard' }), give: (code: string) => b.request('POST', host, '/login/mfa', { _csrf: csrf, code, next: '/dashboard' }) };
+    };
+    const mailedCodes = async () => (await t.deps.mailer.listOutbox(200)).filter((m) => m.to === owner.email && /sign-in code/.test(m.subject)).map((m) => /(\d{6})/.exec(m.subject)![1]!);
+
+    const unconfirmed = await signIn();
+    assert.equal((await unconfirmed.ask()).statusCode, 409);
+
+    await t.services.auth.users.markEmailVerified(owner.userId);
+    await new Promise((resolve) => setTimeout(resolve, 5100)); // the per-process session memo
+    const a = await signIn();
+    const sent = await a.ask();
+    assert.equal(sent.statusCode, 200);
+    assert.match(sent.body, /weaker than the app/);
+    let codes: string[] = [];
+    for (let i = 0; i < 50 && codes.length === 0; i++) {
+      codes = await mailedCodes();
+      if (codes.length === 0) await sleep(20);
+    }
+    const codeA = codes[0]!;
+
+    const b = await signIn();
+    assert.equal((await b.give(codeA)).statusCode, 422, "another sign-in's code worked");
+    assert.equal((await a.give(codeA)).statusCode, 303);
+    assert.equal((await a.b.request('GET', host, '/dashboard')).statusCode, 200);
+
+    const c = await signIn();
+    const statuses = [];
+    for (let i = 0; i <= MAX_EMAIL_CODES; i++) statuses.push((await c.ask()).statusCode);
+    assert.deepEqual(statuses, [...Array(MAX_EMAIL_CODES).fill(200), 429]);
   });
 });

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.backup_codes_regenerated': 'New backup codes made',
   'auth.mfa.verified': 'Second factor given at sign-in',
   'auth.mfa.failed': 'Wrong second-factor code at sign-in',
+  'auth.mfa.email_code_sent': 'Sign-in code sent by email',
   'tenant.created': 'Workspace created',
   'admin.user.disabled': 'Account disabled by an operator',
   'admin.user.enabled': 'Account enabled by an operator',

@@ -12,7 +12,7 @@ import { UUID_RE, type Database } from '../../platform/db/database.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
-import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
+import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, mfaCodeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
 import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createMfa } from './mfa.js';
@@ -230,6 +230,11 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       const session = result && user && !user.disabled ? { user, sessionId: result.session.id, mfaPending: await mfa.isPending(result.session.id) } : null;
       localSessions.set(token, session);
       return session;
+    },
+
+    /** Mails a sign-in code (not awaited: the page answers at once). */
+    async sendMfaCodeEmail(email: string, name: string, code: string): Promise<void> {
+      sendMail(mfaCodeEmail({ to: email, name, code, validMinutes: 10, appName: 'SaaS App' }), 'sign-in code');
     },
 
     /** The second factor was given: the session opens everything from now on (at once in this process). */

@@ -133,5 +133,9 @@ export const mfaPending = pgTable('mfa_pending', {
   userId: uuid('user_id').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   attempts: integer('attempts').notNull().default(0),
+  /** A code mailed for this sign-in only (keyed hash), its expiry, and how many were sent (3 at most). */
+  emailCodeHash: text('email_code_hash'),
+  emailCodeExpiresAt: timestamp('email_code_expires_at', { withTimezone: true }),
+  emailCodesSent: integer('email_codes_sent').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

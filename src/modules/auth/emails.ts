@@ -67,16 +67,40 @@ export function emailChangeNoticeEmail(input: { to: string; name: string; newEma
   });
 }
 
-export function accountDeletedEmail(input: { to: string; name: string; appName: string }): MailMessage {
+/** A message without a call to action: a greeting, a few paragraphs (the first may be emphasised). */
+function noticeEmail(input: { to: string; name: string; subject: string; paragraphs: string[]; emphasis?: string }): MailMessage {
   const greeting = input.name ? `Hello ${input.name},` : 'Hello,';
-  const sentence = `Your ${input.appName} account (${input.to}) was deleted, as you asked. Your sign-in details and memberships are gone; the workspaces you belonged to keep their own data.`;
+  const text = [greeting, '', ...(input.emphasis ? [input.emphasis, ''] : []), input.paragraphs.join('\n\n')].join('\n');
   const body = html`<!doctype html>
 <html lang="en">
   <body style="font-family: system-ui, sans-serif; color: #18181b; line-height: 1.5">
     <p>${greeting}</p>
-    <p>${sentence}</p>
-    <p style="font-size: 14px; color: #52525b">If you did not ask for this, reply to this email at once.</p>
+    ${input.emphasis ? html`<p style="font-size: 28px; font-weight: 600; letter-spacing: 4px">${input.emphasis}</p>` : ''}
+    ${input.paragraphs.map((p) => html`<p>${p}</p>`)}
   </body>
 </html>`;
-  return { to: input.to, subject: `Your ${input.appName} account was deleted`, text: `${greeting}\n\n${sentence}\n\nIf you did not ask for this, reply to this email at once.`, html: String(body) };
+  return { to: input.to, subject: input.subject, text, html: String(body) };
+}
+
+export function accountDeletedEmail(input: { to: string; name: string; appName: string }): MailMessage {
+  return noticeEmail({
+    ...input,
+    subject: `Your ${input.appName} account was deleted`,
+    paragraphs: [
+      `Your ${input.appName} account (${input.to}) was deleted, as you asked. Your sign-in details and memberships are gone; the workspaces you belonged to keep their own data.`,
+      'If you did not ask for this, reply to this email at once.',
+    ],
+  });
+}
+
+export function mfaCodeEmail(input: { to: string; name: string; code: string; validMinutes: number; appName: string }): MailMessage {
+  return noticeEmail({
+    ...input,
+    subject: `Your ${input.appName} sign-in code: ${input.code}`,
+    emphasis: input.code,
+    paragraphs: [
+      `Type this code to finish signing in to ${input.appName}. It works once, for ${input.validMinutes} minutes, and only for the sign-in that asked for it.`,
+      'If you are not signing in, someone knows your password: reset it now, and never share this code.',
+    ],
+  });
 }

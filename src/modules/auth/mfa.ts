@@ -17,6 +17,9 @@ import { mfaBackupCodes, mfaPending, mfaTotp } from './auth.tables.js';
 export const MFA_CHALLENGE_TTL_SECONDS = 10 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
 export const BACKUP_CODE_COUNT = 10;
+/** Codes mailed for one sign-in: at most this many, each valid this long (never past the challenge). */
+export const MAX_EMAIL_CODES = 3;
+export const EMAIL_CODE_TTL_SECONDS = 10 * 60;
 const TOTP_PERIOD = 30;
 /** Crockford-style alphabet: no 0/O, 1/I/L confusion when typed from paper. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -27,7 +30,7 @@ export interface MfaStatus {
   backupCodesLeft: number;
 }
 
-export type CodeCheck = { ok: true; method: 'totp' | 'backup_code' } | { ok: false };
+export type CodeCheck = { ok: true; method: 'totp' | 'backup_code' | 'email_code' } | { ok: false };
 
 export function createMfa(deps: { database: Database; secretKey: string; now?: () => number }) {
   const { db } = deps.database;
@@ -35,6 +38,9 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
   const derive = (info: string) => Buffer.from(crypto.hkdfSync('sha256', deps.secretKey, 'saas-app', info, 32));
   const encryptionKey = derive('mfa-totp-secret-v1');
   const backupKey = derive('mfa-backup-codes-v1');
+  const emailCodeKey = derive('mfa-email-codes-v1');
+  /** Bound to the sign-in: the session id is part of what is hashed. */
+  const hashEmailCode = (sessionId: string, code: string) => crypto.createHmac('sha256', emailCodeKey).update(`${sessionId}:${code}`).digest('base64url');
 
   const encrypt = (plain: string) => {
     const iv = crypto.randomBytes(12);
@@ -98,6 +104,15 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
     return used.length === 1;
   }
 
+  async function useEmailCode(sessionId: string, code: string): Promise<boolean> {
+    const used = await db
+      .update(mfaPending)
+      .set({ emailCodeHash: null, emailCodeExpiresAt: null })
+      .where(and(eq(mfaPending.sessionId, sessionId), eq(mfaPending.emailCodeHash, hashEmailCode(sessionId, code)), sql`${mfaPending.emailCodeExpiresAt} > now()`))
+      .returning({ sessionId: mfaPending.sessionId });
+    return used.length === 1;
+  }
+
   const service = {
     async status(userId: string): Promise<MfaStatus> {
       const [totp] = await db.select({ confirmedAt: mfaTotp.confirmedAt }).from(mfaTotp).where(eq(mfaTotp.userId, userId));
@@ -152,11 +167,36 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
       });
     },
 
-    /** A second-factor code: an authenticator code, or a backup code (used up). */
-    async checkCode(userId: string, code: string): Promise<CodeCheck> {
+    /**
+     * A second-factor code: an authenticator code, a code mailed for this sign-in (`sessionId`; used
+     * up), or a backup code (used up).
+     */
+    async checkCode(userId: string, code: string, sessionId: string | null = null): Promise<CodeCheck> {
       const trimmed = code.trim();
-      if (/^\d{6}$/.test(trimmed)) return (await checkTotp(userId, trimmed)) ? { ok: true, method: 'totp' } : { ok: false };
+      if (/^\d{6}$/.test(trimmed)) {
+        if (await checkTotp(userId, trimmed)) return { ok: true, method: 'totp' };
+        if (sessionId && (await useEmailCode(sessionId, trimmed))) return { ok: true, method: 'email_code' };
+        return { ok: false };
+      }
       return (await useBackupCode(userId, trimmed)) ? { ok: true, method: 'backup_code' } : { ok: false };
+    },
+
+    /**
+     * A new 6-digit code for this sign-in, to be mailed (the previous one stops working); null when
+     * this sign-in has had its share of codes or is no longer pending.
+     */
+    async issueEmailCode(sessionId: string): Promise<string | null> {
+      const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+      const [row] = await db
+        .update(mfaPending)
+        .set({
+          emailCodeHash: hashEmailCode(sessionId, code),
+          emailCodeExpiresAt: sql`least(${mfaPending.expiresAt}, ${new Date(now() + EMAIL_CODE_TTL_SECONDS * 1000).toISOString()}::timestamptz)`,
+          emailCodesSent: sql`${mfaPending.emailCodesSent} + 1`,
+        })
+        .where(and(eq(mfaPending.sessionId, sessionId), sql`${mfaPending.emailCodesSent} < ${MAX_EMAIL_CODES}`, sql`${mfaPending.expiresAt} > now()`))
+        .returning({ sessionId: mfaPending.sessionId });
+      return row ? code : null;
     },
 
     // ---- pending sessions (the sign-in's second step)

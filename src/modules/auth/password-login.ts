@@ -25,7 +25,7 @@ export const LOGIN_THROTTLE_RULES = {
 /** Wrong second-factor codes per account, across challenges (each challenge also dies after 5). */
 export const MFA_THROTTLE_RULE = { name: 'mfa-account', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 } as const;
 
-export type SecondFactorResult = { ok: true; method: 'totp' | 'backup_code' } | { ok: false; retryAfterSeconds: number };
+export type SecondFactorResult = { ok: true; method: 'totp' | 'backup_code' | 'email_code' } | { ok: false; retryAfterSeconds: number };
 
 export type PasswordLoginResult =
   | { ok: true; session: SignInResult }
@@ -88,10 +88,10 @@ export function createPasswordLogin(deps: { auth: AuthService; audit: AuditServi
     },
 
     /** Checks a second-factor code for an account, within the per-account limit of wrong codes. */
-    async secondFactor(userId: string, code: string): Promise<SecondFactorResult> {
+    async secondFactor(userId: string, code: string, sessionId: string | null = null): Promise<SecondFactorResult> {
       const wait = await wrongCodes.retryAfter(userId);
       if (wait > 0) return { ok: false, retryAfterSeconds: wait };
-      const result = await auth.mfa.checkCode(userId, code);
+      const result = await auth.mfa.checkCode(userId, code, sessionId);
       if (result.ok) {
         await wrongCodes.reset(userId);
         return result;

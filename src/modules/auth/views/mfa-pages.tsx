@@ -4,7 +4,7 @@ import { raw } from 'hono/html';
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 
-export function MfaChallengePage(props: { csrfToken: string; next: string; error?: string; attemptsLeft: number; rootUrl: string }) {
+export function MfaChallengePage(props: { csrfToken: string; next: string; error?: string; notice?: string; attemptsLeft: number; rootUrl: string }) {
   return (
     <Layout title="Two-factor authentication" nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
       <AuthCard
@@ -27,6 +27,11 @@ export function MfaChallengePage(props: { csrfToken: string; next: string; error
               {props.error}
             </Alert>
           ) : null}
+          {props.notice ? (
+            <Alert kind="info" id="mfa-notice" class="mb-6">
+              {props.notice}
+            </Alert>
+          ) : null}
           <TextField
             id="mfa-code"
             name="code"
@@ -41,6 +46,14 @@ export function MfaChallengePage(props: { csrfToken: string; next: string; error
           />
           <Button id="mfa-button" type="submit" variant="primary" size="lg" full class="mt-8">
             Continue
+          </Button>
+        </form>
+        <form id="mfa-email-form" method="post" action="/login/mfa/email" class="mt-6 border-t border-zinc-200 pt-6 text-sm dark:border-white/10">
+          <CsrfField token={props.csrfToken} />
+          <input type="hidden" name="next" value={props.next} />
+          <p class="muted">No phone at hand? We can email you a code. It is weaker than the app: anyone who can read your email could use it.</p>
+          <Button id="mfa-email-button" type="submit" variant="secondary" size="sm" class="mt-3">
+            Email me a code
           </Button>
         </form>
       </AuthCard>
