@@ -132,7 +132,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   // ---- Modules
   const authGuards = createAuthGuards(services.auth);
-  const tenantGuards = createTenantGuards(config, services.tenants);
+  const tenantGuards = createTenantGuards(config, services.tenants, (userId) => services.auth.mfa.isEnabled(userId));
   app.addHook('onRequest', async (request) => {
     if (TENANT_FREE_PREFIXES.some((p) => request.url.startsWith(p))) return;
     await tenantGuards.resolveSite(request);

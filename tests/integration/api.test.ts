@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { clientFor, createTenantWithOwner, hostFor, loginForToken, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { clientFor, createTenantWithOwner, hostFor, loginForToken, startTestApp, uniqueName, type TestApp, randomClientAddress } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
@@ -18,7 +18,7 @@ after(async () => {
 describe('POST /auth/login', () => {
   test('returns a bearer token for valid credentials', async () => {
     const owner = await createTenantWithOwner(t);
-    const res = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
+    const res = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
     assert.equal(res.statusCode, 200);
     const body = res.json();
     assert.equal(body.token_type, 'bearer');
@@ -28,8 +28,8 @@ describe('POST /auth/login', () => {
 
   test('answers 401 with one generic message for a wrong password and for an unknown email', async () => {
     const owner = await createTenantWithOwner(t);
-    const wrong = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: owner.email, password: 'not the password' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: `${uniqueName('nobody')}@example.com`, password: 'whatever123' } });
+    const wrong = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: owner.email, password: 'not the password' } });
+    const unknown = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: `${uniqueName('nobody')}@example.com`, password: 'whatever123' } });
     assert.equal(wrong.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
     assert.equal(wrong.json().detail, 'Invalid email or password');
@@ -50,12 +50,12 @@ describe('POST /auth/login', () => {
   });
 
   test('rejects malformed JSON, a wrong content type and missing fields with clear 4xx', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null), 'content-type': 'application/json' }, payload: '{"email":' });
+    const bad = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null), 'content-type': 'application/json' }, payload: '{"email":' });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().code, 'invalid_json');
-    const text = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null), 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null), 'content-type': 'text/plain' }, payload: 'hello' });
     assert.equal(text.statusCode, 415);
-    const missing = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: 'a@b.co' } });
+    const missing = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: 'a@b.co' } });
     assert.equal(missing.statusCode, 422);
     assert.equal(missing.json().errors.password, 'is required');
   });

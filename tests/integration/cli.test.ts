@@ -170,6 +170,17 @@ describe('saas-cli', () => {
     assertNoStack(unknown);
   });
 
+  test('tenants require-mfa turns the requirement on and off; bad settings exit 2', () => {
+    const on = cli('tenants', 'require-mfa', subdomain, 'on');
+    assert.equal(on.status, 0, on.stderr);
+    assert.match(on.stdout, /now requires two-factor authentication/);
+    assert.match(cli('tenants', 'require-mfa', subdomain, 'on').stdout, /already requires/);
+    assert.equal(cli('tenants', 'require-mfa', subdomain, 'off').status, 0);
+    const bad = cli('tenants', 'require-mfa', subdomain, 'maybe');
+    assert.equal(bad.status, 2);
+    assertNoStack(bad);
+  });
+
   const member = `member-${RUN}@example.com`;
   test('users create adds a member with a role; users list finds them', () => {
     const user = json<{ id: string; email: string; name: string; membership: { tenant: string; role: string }; generatedPassword: string }>(

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { sessions } from '../../src/modules/auth/auth.tables.js';
 import { ACCOUNT_THROTTLE_RULES } from '../../src/modules/auth/index.js';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, startTestApp, type TestApp, randomClientAddress } from '../support/test-app.js';
 
 describe('account: sessions and password', () => {
   let t: TestApp;
@@ -162,7 +162,7 @@ describe('disabled accounts', () => {
       await b.login(owner.tenant.subdomain, owner.email, owner.password);
       return b;
     })();
-    const login = await t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
     const pair = login.json() as { access_token: string; refresh_token: string };
 
     await t.services.auth.setDisabled(owner.userId, true);

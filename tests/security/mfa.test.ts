@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
 import { MAX_EMAIL_CODES, MFA_MAX_ATTEMPTS } from '../../src/modules/auth/mfa.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp, randomClientAddress } from '../support/test-app.js';
 
 describe('two-factor authentication', () => {
   let t: TestApp;
@@ -98,7 +98,7 @@ describe('two-factor authentication', () => {
 
   test('the token endpoint asks for the code, and takes an authenticator or backup code', async () => {
     const { owner, backupCodes } = await enrolled();
-    const tokenLogin = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/auth/login', headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password, ...body } });
+    const tokenLogin = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password, ...body } });
     const missing = await tokenLogin({});
     assert.equal(missing.statusCode, 401);
     assert.equal(missing.json().code, 'mfa_required');
@@ -156,5 +156,28 @@ describe('two-factor authentication', () => {
     const statuses = [];
     for (let i = 0; i <= MAX_EMAIL_CODES; i++) statuses.push((await c.ask()).statusCode);
     assert.deepEqual(statuses, [...Array(MAX_EMAIL_CODES).fill(200), 429]);
+  });
+
+  test('a workspace that requires MFA sends members without it to set it up, and refuses their API calls', async () => {
+    const owner = await createTenantWithOwner(t);
+    await t.services.tenants.setRequireMfa(owner.tenant.id, true);
+    const host = hostFor(owner.tenant.subdomain);
+    const b = createBrowser(t);
+    await b.login(owner.tenant.subdomain, owner.email, owner.password);
+    const dashboard = await b.request('GET', host, '/dashboard');
+    assert.equal(dashboard.statusCode, 303);
+    assert.equal(dashboard.headers.location, '/account?mfa_required=1');
+    const account = await b.request('GET', host, '/account?mfa_required=1');
+    assert.match(account.body, /requires two-factor authentication/);
+    const login = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email: owner.email, password: owner.password } });
+    const api = await t.app.inject({ method: 'GET', url: '/api/data', headers: { host, authorization: `Bearer ${login.json().access_token}` } });
+    assert.equal(api.statusCode, 403);
+    assert.match(api.json().detail, /requires two-factor authentication/);
+
+    // Set it up from the account page: the workspace opens.
+    const setup = await b.request('POST', host, '/account/mfa/setup', { _csrf: csrfFrom(account.body), current_password: owner.password });
+    const secret = /id="mfa-secret"[^>]*>([A-Z2-7 ]+)</.exec(setup.body)![1]!.replace(/ /g, '');
+    assert.equal((await b.request('POST', host, '/account/mfa/confirm', { _csrf: csrfFrom(setup.body), code: await codeAt(secret, 0) })).statusCode, 200);
+    assert.equal((await b.request('GET', host, '/dashboard')).statusCode, 200);
   });
 });

@@ -78,11 +78,14 @@ export async function createTenantWithOwner(t: TestApp, overrides: Partial<{ com
   return { tenant, userId, email, password };
 }
 
+/** A client address of its own, as separate clients have: per-address limits (shared in Redis across test files) are not what most tests exercise. */
+export function randomClientAddress(): string {
+  return `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+}
+
 /** Logs in through `POST /auth/login` and returns the bearer token. */
 export async function loginForToken(t: TestApp, email: string, password: string): Promise<string> {
-  // Each login from its own address, as separate clients would: the per-IP login limit is not what these tests exercise.
-  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
-  const res = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress, headers: { host: hostFor(null) }, payload: { email, password } });
+  const res = await t.app.inject({ method: 'POST', url: '/auth/login', remoteAddress: randomClientAddress(), headers: { host: hostFor(null) }, payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
   return (res.json() as { access_token: string }).access_token;
 }
@@ -126,7 +129,7 @@ export class CookieJar {
  */
 export function createBrowser(t: TestApp) {
   const jar = new CookieJar();
-  const remoteAddress = `127.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+  const remoteAddress = randomClientAddress();
   const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
     const res = await t.app.inject({
       method,

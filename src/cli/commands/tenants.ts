@@ -1,10 +1,10 @@
 /** `saas-cli tenants ...`: create and list tenants. */
-import { Option, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import { DEFAULT_PLAN_ID } from '../../modules/billing/index.js';
 import { tenantOrigin } from '../../platform/config.js';
 import { generatePassword } from '../accounts.js';
 import { integerBetween, parseEmail, parseName, parseSubdomain, PLAN_IDS } from '../args.js';
-import { withContext } from '../context.js';
+import { requireTenantBySubdomain, withContext } from '../context.js';
 import { color, examples, formatDate, print, printFields, printJson, printShownOnce, printSuccess, printTable, secret } from '../output.js';
 
 interface CreateOptions {
@@ -76,6 +76,24 @@ async function listTenants(opts: { limit: number; json?: boolean }): Promise<voi
   });
 }
 
+async function requireMfa(subdomain: string, setting: string): Promise<void> {
+  const required = setting === 'on';
+  await withContext({ requireSchema: true }, async (ctx) => {
+    const tenant = await requireTenantBySubdomain(ctx, subdomain);
+    const { tenants } = await ctx.services();
+    if (tenant.requireMfa === required) {
+      printSuccess(`${tenant.name} already ${required ? 'requires' : 'does not require'} two-factor authentication; nothing changed.`);
+      return;
+    }
+    await tenants.setRequireMfa(tenant.id, required);
+    printSuccess(
+      required
+        ? `${tenant.name} now requires two-factor authentication: members without it are sent to set it up, and API calls of theirs get 403.`
+        : `${tenant.name} no longer requires two-factor authentication.`,
+    );
+  });
+}
+
 export function registerTenantsCommands(program: Command): void {
   const tenants = program.command('tenants').description('Create and list tenants (customer workspaces)');
   tenants.addHelpText('after', examples('saas-cli tenants create "Acme Inc" acme --owner-email owner@acme.test', 'saas-cli tenants list'));
@@ -104,4 +122,12 @@ export function registerTenantsCommands(program: Command): void {
     .option('--json', 'print a JSON array')
     .addHelpText('after', examples('saas-cli tenants list', 'saas-cli tenants list --limit 20 --json'))
     .action(listTenants);
+
+  tenants
+    .command('require-mfa')
+    .description('Require (or stop requiring) two-factor authentication of the members of a tenant')
+    .argument('<subdomain>', "the tenant's subdomain", parseSubdomain)
+    .addArgument(new Argument('<setting>', 'on or off').choices(['on', 'off']))
+    .addHelpText('after', examples('saas-cli tenants require-mfa acme on', 'saas-cli tenants require-mfa acme off'))
+    .action(requireMfa);
 }

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.failed': 'Wrong second-factor code at sign-in',
   'auth.mfa.email_code_sent': 'Sign-in code sent by email',
   'tenant.created': 'Workspace created',
+  'tenant.mfa_requirement_changed': 'Two-factor requirement for members changed',
   'admin.user.disabled': 'Account disabled by an operator',
   'admin.user.enabled': 'Account enabled by an operator',
 } as const;

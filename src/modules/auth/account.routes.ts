@@ -78,6 +78,11 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       'mfa-off': 'Two-factor authentication is off. Your account is protected by your password alone.',
     };
     const message = typeof done === 'string' ? messages[done] : undefined;
+    const query = request.query as Record<string, unknown>;
+    if (query.mfa_required === '1' && request.tenant) {
+      const mfaError = `${request.tenant.name} requires two-factor authentication. Set it up below to open the workspace.`;
+      return showAccount(request, reply, { mfaError });
+    }
     return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
   });
 

@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../platform/config.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import type { TenantsService } from './tenants.service.js';
 
 /** `acme` for `acme.<baseDomain>`, null for the root site (the base domain, www, or any other host). */
@@ -16,7 +17,20 @@ export function subdomainOf(hostname: string, baseDomain: string): string | null
   return label;
 }
 
-export function createTenantGuards(config: AppConfig, tenants: TenantsService) {
+/** How long a process trusts "this user has MFA on" for tenants that require it (turning it off applies within this time). */
+const MFA_MEMO_MS = 5000;
+
+export function createTenantGuards(config: AppConfig, tenants: TenantsService, hasMfa: (userId: string) => Promise<boolean>) {
+  const mfaMemo = createLocalMemo<boolean>(MFA_MEMO_MS);
+  async function memberHasMfa(userId: string): Promise<boolean> {
+    const known = mfaMemo.get(userId);
+    if (known !== undefined) return known;
+    const value = await hasMfa(userId);
+    // Only "on" is remembered: a member who just turned it on gets in at once.
+    if (value) mfaMemo.set(userId, value);
+    return value;
+  }
+
   return {
     /** onRequest: sets `request.site` and `request.tenant`; unknown subdomain -> 404, suspended -> 403. */
     async resolveSite(request: FastifyRequest): Promise<void> {
@@ -33,7 +47,7 @@ export function createTenantGuards(config: AppConfig, tenants: TenantsService) {
     },
 
     /** The caller must be a member of the Host's tenant; sets `request.membership` and `request.tenantDb`. */
-    async requireMember(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    async requireMember(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       const tenant = request.tenant;
       if (!tenant) {
         throw notFound('Tenant (call this endpoint on your workspace host, e.g. acme.' + config.baseDomain + ')');
@@ -41,6 +55,14 @@ export function createTenantGuards(config: AppConfig, tenants: TenantsService) {
       if (tenant.status === 'suspended') throw new AppError('tenant_suspended', 'Tenant suspended');
       const role = await tenants.getMembershipRole(tenant.id, request.auth!.userId);
       if (!role) throw forbidden('You are not a member of this workspace');
+      if (tenant.requireMfa && !(await memberHasMfa(request.auth!.userId))) {
+        // Pages send the member to set it up; the API says why it refuses.
+        if (request.auth!.via === 'session') {
+          reply.redirect('/account?mfa_required=1', 303);
+          return reply as unknown as void;
+        }
+        throw forbidden(`${tenant.name} requires two-factor authentication: turn it on from your account page, then sign in again`);
+      }
       request.membership = { role };
       request.tenantDb = tenants.getTenantDb(tenant.id);
     },

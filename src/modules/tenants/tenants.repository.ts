@@ -16,6 +16,10 @@ export function createTenantsRepository(db: Db) {
       const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
       return row ?? null;
     },
+    async setRequireMfa(id: string, required: boolean): Promise<TenantRow | null> {
+      const [row] = await db.update(tenants).set({ requireMfa: required, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
+      return row ?? null;
+    },
     async subdomainTaken(subdomain: string): Promise<boolean> {
       const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.subdomain, subdomain)).limit(1);
       return Boolean(row);

@@ -23,6 +23,7 @@ export interface Tenant {
   subdomain: string;
   plan: string;
   status: string;
+  requireMfa: boolean;
   createdAt: Date;
 }
 
@@ -50,7 +51,7 @@ const MEMBERSHIP_CACHE_SECONDS = 60;
 export const LOCAL_CACHE_MS = 5000;
 
 function toTenant(row: TenantRow): Tenant {
-  return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, createdAt: row.createdAt };
+  return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, requireMfa: row.requireMfa, createdAt: row.createdAt };
 }
 
 export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService) {
@@ -223,6 +224,15 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     async listTenantsForUser(userId: string): Promise<(Tenant & { role: string })[]> {
       const rows = await deps.database.withUser(userId, (tx) => repo.listForUser(tx, userId));
       return rows.map((r) => ({ ...toTenant(r), role: r.role }));
+    },
+
+    /** Whether members must use two-factor authentication to open the tenant (takes effect within seconds everywhere). */
+    async setRequireMfa(tenantId: string, required: boolean, origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<Tenant> {
+      const row = await repo.setRequireMfa(tenantId, required);
+      if (!row) throw notFound('Tenant');
+      await forgetSubdomain(row.subdomain);
+      await audit.record({ action: 'tenant.mfa_requirement_changed', tenantId, target: { type: 'tenant', id: tenantId }, details: { via: origin.via, required } }, origin.context);
+      return toTenant(row);
     },
 
     /** Tenants where `userId` is the only owner: the account cannot go before another owner is named. */

@@ -5,7 +5,7 @@
  * (to list "my tenants" before one is chosen).
  */
 import { sql } from 'drizzle-orm';
-import { index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.tables.js';
 
 export const tenants = pgTable('tenants', {
@@ -15,6 +15,8 @@ export const tenants = pgTable('tenants', {
   plan: text('plan').notNull().default('starter'),
   /** active | suspended */
   status: text('status').notNull().default('active'),
+  /** Members must use two-factor authentication to open this workspace. */
+  requireMfa: boolean('require_mfa').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -12,6 +12,8 @@ export interface TenantContext {
   subdomain: string;
   plan: string;
   status: string;
+  /** Members must have two-factor authentication on to open the workspace. */
+  requireMfa: boolean;
 }
 
 export interface AuthContext {
