@@ -15,14 +15,32 @@ export const REDACTED_PATHS = [
   'token',
 ];
 
-export function createLogger(config: Pick<AppConfig, 'logLevel' | 'isProduction'>, name = 'saas-app'): Logger {
-  const pretty = !config.isProduction && process.stdout.isTTY;
-  return pino({
+/** A URL without its query string: links carry single-use tokens there (reset, confirmation, hand-off). */
+export function urlWithoutQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? url : `${url.slice(0, at)}?[redacted]`;
+}
+
+const serializers = {
+  req: (req: { method?: string; url?: string; hostname?: string; ip?: string }) => ({
+    method: req.method,
+    url: urlWithoutQuery(String(req.url ?? '')),
+    host: req.hostname,
+    remoteAddress: req.ip,
+  }),
+};
+
+/** `destination`: where JSON lines go (tests read them); default stdout, pretty on a terminal outside production. */
+export function createLogger(config: Pick<AppConfig, 'logLevel' | 'isProduction'>, name = 'saas-app', destination?: NodeJS.WritableStream): Logger {
+  const pretty = !destination && !config.isProduction && process.stdout.isTTY;
+  const options = {
     name,
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers,
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' } } }
       : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions } from 'light-my-request';
 import pino from 'pino';
+import { createLogger } from '../../src/platform/log.js';
 import { buildApp } from '../../src/app.js';
 import { allJobs } from '../../src/jobs.js';
 import { loadConfig, type AppConfig } from '../../src/platform/config.js';
@@ -25,7 +26,7 @@ export interface TestApp {
 
 export const TEST_BASE_DOMAIN = 'localhost';
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     SECRET_KEY: 'test-secret-key-0123456789abcdef-0123456789',
@@ -37,7 +38,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
   });
-  const log = pino({ level: config.logLevel });
+  // The app's own logger (redaction and serializers included), to stdout or to a stream the test reads.
+  const log = options.logStream ? createLogger(config, 'saas-app', options.logStream) : pino({ level: config.logLevel });
   const snapshot = config.databaseUrl
     ? undefined
     : fs.existsSync(PGLITE_SNAPSHOT_PATH)
