@@ -131,6 +131,10 @@ describe('saas-cli', () => {
   });
 
   test("audit export writes the tenant's events as JSON Lines or CSV; wrong arguments exit 2", () => {
+    const everything = cli('audit', 'export', '--all', '--format', 'jsonl');
+    assert.equal(everything.status, 0, everything.stderr);
+    const adminActions = everything.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { action: string }).action);
+    assert.ok(adminActions.includes('admin.user.created'), 'operator-created accounts are not audited');
     const jsonl = cli('audit', 'export', '--tenant', subdomain, '--format', 'jsonl');
     assert.equal(jsonl.status, 0, jsonl.stderr);
     const events = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; tenant_id: string; details: Record<string, unknown> });

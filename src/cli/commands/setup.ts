@@ -1,6 +1,7 @@
 /** `saas-cli setup`: first-run set-up of a deployment: schema, super admin, where to go next. */
 import type { Command } from 'commander';
 import { createPasswordUser, generatePassword } from '../accounts.js';
+import { SYSTEM_CONTEXT } from '../../modules/audit/audit.service.js';
 import { parseEmail, parsePassword } from '../args.js';
 import { describeDatabase, withContext } from '../context.js';
 import { color, examples, print, printFields, printJson, printShownOnce, printSuccess, secret } from '../output.js';
@@ -31,8 +32,17 @@ async function setup(opts: SetupOptions): Promise<void> {
       });
       admin = { id: user.id, email: user.email, created: true, madeSuperAdmin: true, passwordChanged: false };
     } else {
-      if (!existing.isSuperAdmin) await auth.users.setSuperAdmin(existing.id, true);
-      if (opts.password) await auth.users.setPassword(existing.id, await auth.hashPassword(opts.password));
+      const { audit } = await ctx.services();
+      if (!existing.isSuperAdmin) {
+        await auth.users.setSuperAdmin(existing.id, true);
+        await audit.record({ action: 'admin.user.super_admin_granted', target: { type: 'user', id: existing.id }, details: { via: 'cli', email: existing.email } }, SYSTEM_CONTEXT);
+      }
+      if (opts.password) {
+        await auth.users.setPassword(existing.id, await auth.hashPassword(opts.password));
+        // A new password from the operator: sessions opened with the old one end.
+        await auth.revokeAllSessions(existing.id);
+        await audit.record({ action: 'auth.password.changed', target: { type: 'user', id: existing.id }, details: { via: 'cli', other_sessions_ended: true } }, SYSTEM_CONTEXT);
+      }
       admin = { id: existing.id, email: existing.email, created: false, madeSuperAdmin: !existing.isSuperAdmin, passwordChanged: Boolean(opts.password) };
     }
 

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.email_code_sent': 'Sign-in code sent by email',
   'tenant.created': 'Workspace created',
   'tenant.mfa_requirement_changed': 'Two-factor requirement for members changed',
+  'admin.user.created': 'Account created by an operator',
+  'admin.user.super_admin_granted': 'Super admin rights granted by an operator',
   'admin.user.disabled': 'Account disabled by an operator',
   'admin.user.enabled': 'Account enabled by an operator',
 } as const;
