@@ -8,23 +8,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
 import type { Browser } from 'playwright-core';
-import { createTenantWithOwner, startTestApp, type TestApp } from '../support/test-app.js';
-import { freePort, launchBrowser, watchConsole } from '../support/browser.js';
+import { createTenantWithOwner, type TestApp } from '../support/test-app.js';
+import { startE2e, type E2eContext } from '../support/e2e.js';
+import { watchConsole } from '../support/browser.js';
 
+let e2e: E2eContext;
 let t: TestApp;
 let browser: Browser;
 let port: number;
 
 before(async () => {
-  port = await freePort();
-  t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}` });
-  await t.app.listen({ host: '127.0.0.1', port });
-  browser = await launchBrowser();
+  e2e = await startE2e();
+  ({ t, browser, port } = e2e);
 });
-after(async () => {
-  await browser?.close();
-  await t?.close();
-});
+after(async () => e2e?.close());
 
 describe('two-factor authentication in Chromium', () => {
   test('enrol with a TOTP app, then sign in with a code', async () => {

@@ -1,0 +1,30 @@
+/**
+ * The setup every browser test shares: the app listening on a free port (PUBLIC_URL pointing at it,
+ * so mailed links work) and one Chromium. Call in a file's `before`, close in its `after`.
+ */
+import type { Browser } from 'playwright-core';
+import { freePort, launchBrowser } from './browser.js';
+import { startTestApp, type TestApp } from './test-app.js';
+
+export interface E2eContext {
+  t: TestApp;
+  browser: Browser;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startE2e(): Promise<E2eContext> {
+  const port = await freePort();
+  const t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}` });
+  await t.app.listen({ host: '127.0.0.1', port });
+  const browser = await launchBrowser();
+  return {
+    t,
+    browser,
+    port,
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
