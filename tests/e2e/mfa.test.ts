@@ -5,26 +5,17 @@
  * and give a code at the second step.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generate } from 'otplib';
-import type { Browser } from 'playwright-core';
-import { createTenantWithOwner, type TestApp } from '../support/test-app.js';
-import { startE2e, type E2eContext } from '../support/e2e.js';
+import { createTenantWithOwner } from '../support/test-app.js';
+import { useE2e } from '../support/e2e.js';
 import { watchConsole } from '../support/browser.js';
 
-let e2e: E2eContext;
-let t: TestApp;
-let browser: Browser;
-let port: number;
-
-before(async () => {
-  e2e = await startE2e();
-  ({ t, browser, port } = e2e);
-});
-after(async () => e2e?.close());
+const e2e = useE2e();
 
 describe('two-factor authentication in Chromium', () => {
   test('enrol with a TOTP app, then sign in with a code', async () => {
+    const { t, browser, port } = e2e;
     const owner = await createTenantWithOwner(t);
     const base = `http://${owner.tenant.subdomain}.localhost:${port}`;
     const laptop = await browser.newContext();

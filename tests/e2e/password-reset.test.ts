@@ -5,25 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { createTenantWithOwner, type TestApp } from '../support/test-app.js';
-import { startE2e, type E2eContext } from '../support/e2e.js';
+import { describe, test } from 'node:test';
+import { createTenantWithOwner } from '../support/test-app.js';
+import { useE2e } from '../support/e2e.js';
 import { watchConsole } from '../support/browser.js';
 
-let e2e: E2eContext;
-let t: TestApp;
-let browser: Browser;
-let port: number;
-
-before(async () => {
-  e2e = await startE2e();
-  ({ t, browser, port } = e2e);
-});
-after(async () => e2e?.close());
+const e2e = useE2e();
 
 describe('password reset in Chromium', () => {
   test('forgot password -> link from the outbox -> new password -> log in', async () => {
+    const { t, browser, port } = e2e;
     const owner = await createTenantWithOwner(t);
     const page = await browser.newPage();
     const problems = watchConsole(page);

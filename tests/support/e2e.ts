@@ -2,6 +2,7 @@
  * The setup every browser test shares: the app listening on a free port (PUBLIC_URL pointing at it,
  * so mailed links work) and one Chromium. Call in a file's `before`, close in its `after`.
  */
+import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { freePort, launchBrowser } from './browser.js';
 import { startTestApp, type TestApp } from './test-app.js';
@@ -27,4 +28,14 @@ export async function startE2e(): Promise<E2eContext> {
       await t.close();
     },
   };
+}
+
+/** Registers `before`/`after` for the file and returns the context, filled once `before` has run. */
+export function useE2e(): E2eContext {
+  const context = {} as E2eContext;
+  before(async () => {
+    Object.assign(context, await startE2e());
+  });
+  after(async () => context.close?.());
+  return context;
 }

@@ -38,6 +38,11 @@ export interface AccountPageProps {
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
 
+/** The fresh authentication every account change asks for. */
+function CurrentPassword(props: { id: string; error?: string | undefined }) {
+  return <TextField id={props.id} name="current_password" type="password" label="Current password" error={props.error} autocomplete="current-password" required />;
+}
+
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 
@@ -68,7 +73,7 @@ export function AccountPage(props: AccountPageProps) {
           <form id="change-email-form" method="post" action="/account/email" class="grid gap-4 sm:max-w-md">
             <CsrfField token={props.csrfToken} />
             <TextField id="new-email" name="new_email" type="email" label="New email address" value={props.emailValue} error={props.emailErrors?.email} autocomplete="email" verbatim required maxlength={254} />
-            <TextField id="email-current-password" name="current_password" type="password" label="Current password" error={props.emailErrors?.current} autocomplete="current-password" required />
+            <CurrentPassword id="email-current-password" error={props.emailErrors?.current} />
             <div>
               <Button id="change-email-button" type="submit" variant="secondary">
                 Send a confirmation link
@@ -81,7 +86,7 @@ export function AccountPage(props: AccountPageProps) {
           <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
             <CsrfField token={props.csrfToken} />
             <input type="email" name="username" value={props.user.email} autocomplete="username" class="hidden" readonly />
-            <TextField id="current-password" name="current_password" type="password" label="Current password" error={e.current} autocomplete="current-password" required />
+            <CurrentPassword id="current-password" error={e.current} />
             <TextField
               id="new-password"
               name="password"
@@ -121,7 +126,7 @@ export function AccountPage(props: AccountPageProps) {
             <div class="grid gap-4 sm:grid-cols-2">
               <form method="post" action="/account/mfa/backup-codes" class="grid gap-3">
                 <CsrfField token={props.csrfToken} />
-                <TextField id="mfa-codes-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+                <CurrentPassword id="mfa-codes-password" />
                 <div>
                   <Button type="submit" variant="secondary">
                     Make new backup codes
@@ -130,7 +135,7 @@ export function AccountPage(props: AccountPageProps) {
               </form>
               <form method="post" action="/account/mfa/disable" class="grid gap-3">
                 <CsrfField token={props.csrfToken} />
-                <TextField id="mfa-disable-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+                <CurrentPassword id="mfa-disable-password" />
                 <div>
                   <Button type="submit" variant="danger-ghost">
                     Turn off
@@ -141,7 +146,7 @@ export function AccountPage(props: AccountPageProps) {
           ) : (
             <form id="mfa-setup-form" method="post" action="/account/mfa/setup" class="grid gap-4 sm:max-w-md">
               <CsrfField token={props.csrfToken} />
-              <TextField id="mfa-setup-password" name="current_password" type="password" label="Current password" autocomplete="current-password" required />
+              <CurrentPassword id="mfa-setup-password" />
               <div>
                 <Button id="mfa-setup-button" type="submit" variant="primary">
                   Set up an authenticator app
@@ -220,7 +225,7 @@ export function AccountPage(props: AccountPageProps) {
                 {props.deleteErrors.form}
               </Alert>
             ) : null}
-            <TextField id="delete-current-password" name="current_password" type="password" label="Current password" error={props.deleteErrors?.current} autocomplete="current-password" required />
+            <CurrentPassword id="delete-current-password" error={props.deleteErrors?.current} />
             <TextField id="delete-confirm" name="confirm" label="Type DELETE to confirm" error={props.deleteErrors?.confirm} autocomplete="off" verbatim required maxlength={20} />
             <div>
               <Button id="delete-account-button" type="submit" variant="danger">
