@@ -120,6 +120,13 @@ describe('change of email address', () => {
     await assert.rejects(loginForToken(t, owner.email, owner.password), /401/);
     const again = await createBrowser(t).request('GET', hostFor(null), `${link.pathname}${link.search}`);
     assert.equal(again.statusCode, 400, 'the link worked twice');
+    const [h, p, sig] = link.searchParams.get('token')!.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, to: 'attacker@example.com' })).toString('base64url')}.${sig}`;
+    for (const bad of [forged, 'garbage', '']) {
+      const res = await createBrowser(t).request('GET', hostFor(null), `/confirm-email-change?token=${encodeURIComponent(bad)}`);
+      assert.equal(res.statusCode, 400, bad.slice(0, 20));
+    }
   });
 
   test('an address another account uses gets the same answer, and no mail', async () => {

@@ -36,19 +36,19 @@ export function openPostgres({ url, poolSize, asAppRole }: PostgresOptions): Dat
    * A plain `db.transaction()` would wait for each of BEGIN and set_config first: two more round trips
    * on the hottest path of the app.
    */
-  async function withTenant<T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>): Promise<T> {
-    if (!UUID_RE.test(tenantId)) throw new Error('withTenant: tenantId must be a uuid');
+  /**
+   * Runs `work` on a reserved connection in a transaction opened by `opening` (a simple-protocol
+   * message starting with BEGIN), sent without waiting so it shares a write with work's first
+   * statement; one connection runs statements in the order sent. Commits, or rolls back on failure.
+   */
+  async function inReservedTransaction<T>(opening: string, work: (reserved: postgres.ReservedSql) => Promise<T>): Promise<T> {
     const reserved = await client.reserve();
-    let open = false;
+    let open = true;
     try {
-      // One simple-protocol message for both statements (a write syscall each is a large part of the cost);
-      // inlining is safe because tenantId is a validated uuid.
-      const opening = reserved.unsafe(`begin; select set_config('app.tenant_id', '${tenantId}', true)`).execute();
-      opening.catch(() => undefined); // observed below; if `fn` fails first, its error is the one to report
-      open = true;
-      const tx = Object.assign(onReserved(reserved), { tenantId });
-      const result = await fn(tx);
-      await opening;
+      const begun = reserved.unsafe(opening).execute();
+      begun.catch(() => undefined); // observed below; if `work` fails first, its error is the one to report
+      const result = await work(reserved);
+      await begun;
       await reserved`commit`;
       open = false;
       return result;
@@ -58,6 +58,15 @@ export function openPostgres({ url, poolSize, asAppRole }: PostgresOptions): Dat
     } finally {
       reserved.release();
     }
+  }
+
+  function withTenant<T>(tenantId: string, fn: (tx: TenantDb) => Promise<T>): Promise<T> {
+    if (!UUID_RE.test(tenantId)) throw new Error('withTenant: tenantId must be a uuid');
+    // One simple-protocol message for both statements (a write syscall each is a large part of the cost);
+    // inlining is safe because tenantId is a validated uuid.
+    return inReservedTransaction(`begin; select set_config('app.tenant_id', '${tenantId}', true)`, (reserved) =>
+      fn(Object.assign(onReserved(reserved), { tenantId })),
+    );
   }
 
   /**
@@ -79,23 +88,10 @@ export function openPostgres({ url, poolSize, asAppRole }: PostgresOptions): Dat
         const q = client.unsafe(`${opening}; ${text}`);
         return lastResult(await (asValues ? q.values() : q));
       }
-      const reserved = await client.reserve();
-      let open = true;
-      try {
-        const begun = reserved.unsafe(`begin; ${opening}`).execute();
-        begun.catch(() => undefined); // observed below; if the statement fails first, its error is the one to report
+      return inReservedTransaction(`begin; ${opening}`, async (reserved) => {
         const q = reserved.unsafe(statement, params as postgres.ParameterOrJSON<never>[]);
-        const rows = await (asValues ? q.values() : q);
-        await begun;
-        await reserved`commit`;
-        open = false;
-        return rows;
-      } catch (err) {
-        if (open) await reserved`rollback`.catch(() => undefined);
-        throw err;
-      } finally {
-        reserved.release();
-      }
+        return asValues ? q.values() : q;
+      });
     };
     // The part of postgres.js's interface Drizzle's session calls: `await unsafe(...)` or `await unsafe(...).values()`.
     const readClient = {
