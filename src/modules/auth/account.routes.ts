@@ -76,6 +76,8 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       'verify-sent': `We sent a confirmation link to ${request.auth!.email}.`,
       'email-sent': 'We sent a link to the new address. Your email changes when you open it (within 24 hours).',
       'mfa-off': 'Two-factor authentication is off. Your account is protected by your password alone.',
+      'mfa-app': 'Your authenticator app is set up. Your backup codes stay the same.',
+      'mfa-app-off': 'The authenticator app was removed. Your other second factors still work.',
     };
     const message = typeof done === 'string' ? messages[done] : undefined;
     const query = request.query as Record<string, unknown>;
@@ -207,15 +209,15 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     const me = request.auth!;
     const refused = await refusePassword(request, reply);
     if (refused) return showAccount(request, reply, { mfaError: refused.error }, refused.status);
-    if (await auth.mfa.isEnabled(me.userId)) return reply.redirect('/account', 303);
+    if ((await auth.mfa.status(me.userId)).totp) return reply.redirect('/account', 303);
     const setup = await auth.mfa.startTotpSetup(me.userId, me.email);
     return sendPage(reply.header('cache-control', 'no-store'), MfaSetupPage({ ...pageContext(request, reply), secret: setup.secret, qrSvg: setup.qrSvg }));
   });
 
   app.post('/account/mfa/confirm', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
     const me = request.auth!;
-    const codes = await auth.mfa.confirmTotp(me.userId, formField(request.body, 'code', 20).trim());
-    if (!codes) {
+    const confirmed = await auth.mfa.confirmTotp(me.userId, formField(request.body, 'code', 20).trim());
+    if (!confirmed) {
       const setup = await auth.mfa.pendingSetup(me.userId, me.email);
       if (!setup) return reply.redirect('/account', 303);
       const error = 'That code is not right. Check the time on your phone, and type the code the app shows now.';
@@ -224,7 +226,8 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     // Other devices signed in before MFA was on: they would keep working without it. End them.
     await auth.revokeAllSessions(me.userId, me.sessionId);
     await audit.record({ action: 'auth.mfa.enabled', actorUserId: me.userId, actorEmail: me.email, details: { method: 'totp', other_sessions_ended: true } }, auditContextOf(request));
-    return sendPage(reply.header('cache-control', 'no-store'), BackupCodesPage({ ...pageContext(request, reply), codes, justEnabled: true }));
+    if (!confirmed.backupCodes) return reply.redirect('/account?done=mfa-app', 303);
+    return sendPage(reply.header('cache-control', 'no-store'), BackupCodesPage({ ...pageContext(request, reply), codes: confirmed.backupCodes, justEnabled: true }));
   });
 
   app.post('/account/mfa/backup-codes', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
@@ -241,9 +244,9 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     const me = request.auth!;
     const refused = await refusePassword(request, reply);
     if (refused) return showAccount(request, reply, { mfaError: refused.error }, refused.status);
-    await auth.mfa.disable(me.userId);
-    await audit.record({ action: 'auth.mfa.disabled', actorUserId: me.userId, actorEmail: me.email }, auditContextOf(request));
-    return reply.redirect('/account?done=mfa-off', 303);
+    await auth.mfa.removeTotp(me.userId);
+    await audit.record({ action: 'auth.mfa.disabled', actorUserId: me.userId, actorEmail: me.email, details: { method: 'totp' } }, auditContextOf(request));
+    return reply.redirect((await auth.mfa.isEnabled(me.userId)) ? '/account?done=mfa-app-off' : '/account?done=mfa-off', 303);
   });
 
   app.post('/account/verify-email', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {

@@ -2,7 +2,7 @@
  * Identity tables, shaped for better-auth (user, session, account, verification).
  * They are global, not tenant-owned: a user may belong to several tenants.
  */
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -50,12 +50,15 @@ export const accounts = pgTable(
     accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
     refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
     scope: text('scope'),
+    /** The address the provider gave when the account was linked (shown on the account page). */
+    providerEmail: text('provider_email'),
     /** Argon2id hash (PHC string) for the `credential` provider. */
     password: text('password'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('accounts_user_id_idx').on(t.userId)],
+  // One link per provider identity: sign-in matches on provider + subject, never on the email.
+  (t) => [index('accounts_user_id_idx').on(t.userId), uniqueIndex('accounts_provider_account_idx').on(t.providerId, t.accountId)],
 );
 
 export const verifications = pgTable(
@@ -137,5 +140,55 @@ export const mfaPending = pgTable('mfa_pending', {
   emailCodeHash: text('email_code_hash'),
   emailCodeExpiresAt: timestamp('email_code_expires_at', { withTimezone: true }),
   emailCodesSent: integer('email_codes_sent').notNull().default(0),
+  /** The same for a code sent by text message to the account's verified phone. */
+  smsCodeHash: text('sms_code_hash'),
+  smsCodeExpiresAt: timestamp('sms_code_expires_at', { withTimezone: true }),
+  smsCodesSent: integer('sms_codes_sent').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * A phone number for sign-in codes by text message (E.164). It becomes a second factor once a code
+ * sent to it was typed back (`verifiedAt`); until then the enrolment code's keyed hash, expiry,
+ * wrong tries and sends are kept here.
+ */
+export const mfaPhones = pgTable('mfa_phones', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  phoneNumber: text('phone_number').notNull(),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  codeHash: text('code_hash'),
+  codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }),
+  codeAttempts: integer('code_attempts').notNull().default(0),
+  codesSent: integer('codes_sent').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** WebAuthn credentials (passkeys): a sign-in method on their own and a second factor after a password. */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** A name the user chose ("Work laptop"). */
+    name: text('name').notNull(),
+    /** The credential id, base64url. */
+    credentialId: text('credential_id').notNull().unique(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The authenticator's signature counter (0 for authenticators that do not count). */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    /** Comma-separated transports the authenticator reported (usb, nfc, ble, internal, hybrid). */
+    transports: text('transports'),
+    /** `singleDevice` or `multiDevice` (synced). */
+    deviceType: text('device_type').notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    aaguid: text('aaguid'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('passkeys_user_idx').on(t.userId)],
+);

@@ -30,8 +30,8 @@ export async function mfaRoutes(app: FastifyInstance, opts: Options) {
   const { auth, audit, config, login } = opts;
   const rootUrl = config.publicUrl.origin;
 
-  const page = (reply: FastifyReply, props: { next: string; error?: string; notice?: string; attemptsLeft: number }, status = 200) =>
-    sendPage(reply.header('cache-control', 'no-store'), MfaChallengePage({ csrfToken: reply.generateCsrf(), rootUrl, ...props }), status);
+  const page = async (reply: FastifyReply, userId: string, props: { next: string; error?: string; notice?: string; attemptsLeft: number }, status = 200) =>
+    sendPage(reply.header('cache-control', 'no-store'), MfaChallengePage({ csrfToken: reply.generateCsrf(), rootUrl, factors: await auth.mfa.status(userId), ...props }), status);
 
   /** Ends a challenge that cannot succeed any more, and sends the user back to the password form. */
   async function restart(request: FastifyRequest, reply: FastifyReply, reason: string) {
@@ -46,7 +46,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: Options) {
     if (!session.mfaPending) return reply.redirect(next, 303);
     const challenge = await auth.mfa.challenge(session.sessionId);
     if (!challenge) return restart(request, reply, 'expired');
-    return page(reply, { next, attemptsLeft: challenge.attemptsLeft });
+    return page(reply, session.user.id, { next, attemptsLeft: challenge.attemptsLeft });
   });
 
   /** "Email me a code instead": weaker than the app (the mailbox is often the password's recovery too), offered as a fallback. */
@@ -58,13 +58,13 @@ export async function mfaRoutes(app: FastifyInstance, opts: Options) {
     const challenge = await auth.mfa.challenge(session.sessionId);
     if (!challenge) return restart(request, reply, 'expired');
     if (!session.user.emailVerified) {
-      return page(reply, { next, attemptsLeft: challenge.attemptsLeft, error: 'Your email address is not confirmed, so we cannot send codes to it. Use your app or a backup code.' }, 409);
+      return page(reply, session.user.id, { next, attemptsLeft: challenge.attemptsLeft, error: 'Your email address is not confirmed, so we cannot send codes to it. Use your app or a backup code.' }, 409);
     }
     const code = await auth.mfa.issueEmailCode(session.sessionId);
-    if (!code) return page(reply, { next, attemptsLeft: challenge.attemptsLeft, error: `We already sent ${MAX_EMAIL_CODES} codes for this sign-in. Use the latest one, or your app.` }, 429);
+    if (!code) return page(reply, session.user.id, { next, attemptsLeft: challenge.attemptsLeft, error: `We already sent ${MAX_EMAIL_CODES} codes for this sign-in. Use the latest one, or your app.` }, 429);
     await auth.sendMfaCodeEmail(session.user.email, session.user.name, code);
     await audit.record({ action: 'auth.mfa.email_code_sent', actorUserId: session.user.id, actorEmail: session.user.email }, auditContextOf(request));
-    return page(reply, { next, attemptsLeft: challenge.attemptsLeft, notice: `We sent a code to ${maskEmail(session.user.email)}. It works for ${EMAIL_CODE_TTL_SECONDS / 60} minutes.` });
+    return page(reply, session.user.id, { next, attemptsLeft: challenge.attemptsLeft, notice: `We sent a code to ${maskEmail(session.user.email)}. It works for ${EMAIL_CODE_TTL_SECONDS / 60} minutes.` });
   });
 
   app.post('/login/mfa', { schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
@@ -85,9 +85,9 @@ export async function mfaRoutes(app: FastifyInstance, opts: Options) {
       if (left === 0) return restart(request, reply, 'too_many');
       if (result.retryAfterSeconds > 0) {
         reply.header('retry-after', String(result.retryAfterSeconds));
-        return page(reply, { next, attemptsLeft: left, error: `Too many wrong codes. Try again in ${describeWait(result.retryAfterSeconds)}.` }, 429);
+        return page(reply, session.user.id, { next, attemptsLeft: left, error: `Too many wrong codes. Try again in ${describeWait(result.retryAfterSeconds)}.` }, 429);
       }
-      return page(reply, { next, attemptsLeft: left, error: 'That code is not right. Codes change every 30 seconds; each works once.' }, 422);
+      return page(reply, session.user.id, { next, attemptsLeft: left, error: 'That code is not right. Codes change every 30 seconds; each works once.' }, 422);
     }
     await auth.completeMfa(session.sessionId);
     await audit.record({ action: 'auth.mfa.verified', ...actor, target: { type: 'session', id: session.sessionId }, details: { method: result.method } }, ctx);

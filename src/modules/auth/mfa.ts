@@ -12,7 +12,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { renderSVG } from 'uqr';
 import type { Database } from '../../platform/db/database.js';
-import { mfaBackupCodes, mfaPending, mfaTotp } from './auth.tables.js';
+import { rowsOf } from '../../platform/db/migrations.js';
+import { mfaBackupCodes, mfaPending, mfaPhones, mfaTotp, passkeys } from './auth.tables.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 10 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
@@ -26,7 +27,12 @@ const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const ISSUER = 'SaaS App';
 
 export interface MfaStatus {
+  /** An authenticator app is set up. */
   totp: boolean;
+  /** The verified phone for text-message codes (E.164), or null. */
+  smsPhone: string | null;
+  /** Registered passkeys (each also works as a second factor). */
+  passkeys: number;
   backupCodesLeft: number;
 }
 
@@ -115,22 +121,42 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
 
   const service = {
     async status(userId: string): Promise<MfaStatus> {
-      const [totp] = await db.select({ confirmedAt: mfaTotp.confirmedAt }).from(mfaTotp).where(eq(mfaTotp.userId, userId));
-      const [left] = await db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(mfaBackupCodes)
-        .where(and(eq(mfaBackupCodes.userId, userId), isNull(mfaBackupCodes.usedAt)));
-      return { totp: Boolean(totp?.confirmedAt), backupCodesLeft: left?.n ?? 0 };
+      const [row] = rowsOf(
+        await db.execute(sql`select
+          exists (select 1 from ${mfaTotp} where ${mfaTotp.userId} = ${userId} and ${mfaTotp.confirmedAt} is not null) as totp,
+          (select ${mfaPhones.phoneNumber} from ${mfaPhones} where ${mfaPhones.userId} = ${userId} and ${mfaPhones.verifiedAt} is not null) as sms_phone,
+          (select count(*)::int from ${passkeys} where ${passkeys.userId} = ${userId}) as passkeys,
+          (select count(*)::int from ${mfaBackupCodes} where ${mfaBackupCodes.userId} = ${userId} and ${mfaBackupCodes.usedAt} is null) as backup_codes_left`),
+      ) as { totp: boolean; sms_phone: string | null; passkeys: number; backup_codes_left: number }[];
+      return { totp: row?.totp === true, smsPhone: row?.sms_phone ?? null, passkeys: Number(row?.passkeys ?? 0), backupCodesLeft: Number(row?.backup_codes_left ?? 0) };
     },
 
+    /**
+     * True when the account has a second factor: a confirmed authenticator app, a verified phone, or
+     * a passkey. A password sign-in of such an account must then give one.
+     */
     async isEnabled(userId: string): Promise<boolean> {
-      const [row] = await db.select({ confirmedAt: mfaTotp.confirmedAt }).from(mfaTotp).where(eq(mfaTotp.userId, userId));
-      return Boolean(row?.confirmedAt);
+      const status = await service.status(userId);
+      return status.totp || status.smsPhone !== null || status.passkeys > 0;
+    },
+
+    /**
+     * Backup codes for an account that has just gained its first second factor: new codes (to show
+     * once) when it has none left, otherwise null (the existing ones stay valid).
+     */
+    async ensureBackupCodes(userId: string): Promise<string[] | null> {
+      const { backupCodesLeft } = await service.status(userId);
+      return backupCodesLeft > 0 ? null : replaceBackupCodes(userId);
+    },
+
+    /** After a second factor was removed: when none is left, the backup codes go too (MFA is off). */
+    async dropBackupCodesIfNoFactor(userId: string): Promise<void> {
+      if (!(await service.isEnabled(userId))) await db.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
     },
 
     /** A new, unconfirmed secret (replacing an unconfirmed one): the QR code (SVG) and the secret for manual entry. */
     async startTotpSetup(userId: string, accountLabel: string): Promise<{ secret: string; uri: string; qrSvg: string }> {
-      if (await service.isEnabled(userId)) throw new Error('startTotpSetup: an authenticator app is already set up');
+      if ((await service.status(userId)).totp) throw new Error('startTotpSetup: an authenticator app is already set up');
       const secret = generateSecret();
       await db
         .insert(mfaTotp)
@@ -149,22 +175,24 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
       return { secret, uri, qrSvg: renderSVG(uri, { border: 2 }) };
     },
 
-    /** Confirms the app with a first code; returns the backup codes (shown once), or null for a wrong code. */
-    async confirmTotp(userId: string, code: string): Promise<string[] | null> {
+    /**
+     * Confirms the app with a first code: null for a wrong code; otherwise new backup codes (shown
+     * once) when the account had none, or null codes when its existing ones stay valid.
+     */
+    async confirmTotp(userId: string, code: string): Promise<{ backupCodes: string[] | null } | null> {
       if (!(await checkTotp(userId, code, true))) return null;
       await db.update(mfaTotp).set({ confirmedAt: new Date(now()) }).where(eq(mfaTotp.userId, userId));
-      return replaceBackupCodes(userId);
+      return { backupCodes: await service.ensureBackupCodes(userId) };
     },
 
     async regenerateBackupCodes(userId: string): Promise<string[]> {
       return replaceBackupCodes(userId);
     },
 
-    async disable(userId: string): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
-        await tx.delete(mfaBackupCodes).where(eq(mfaBackupCodes.userId, userId));
-      });
+    /** Removes the authenticator app (and the backup codes, when no other second factor is left). */
+    async removeTotp(userId: string): Promise<void> {
+      await db.delete(mfaTotp).where(eq(mfaTotp.userId, userId));
+      await service.dropBackupCodesIfNoFactor(userId);
     },
 
     /**

@@ -3,6 +3,7 @@
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 import { describeDevice } from '../devices.js';
+import type { MfaStatus } from '../mfa.js';
 
 export interface AccountSessionView {
   id: string;
@@ -32,7 +33,7 @@ export interface AccountPageProps {
   passwordErrors?: { current?: string; password?: string };
   emailErrors?: { email?: string; current?: string };
   deleteErrors?: { current?: string; confirm?: string; form?: string };
-  mfa: { totp: boolean; backupCodesLeft: number };
+  mfa: MfaStatus;
   mfaError?: string;
   emailValue?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
@@ -49,6 +50,7 @@ const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'U
 export function AccountPage(props: AccountPageProps) {
   const e = props.passwordErrors ?? {};
   const others = props.sessions.filter((s) => !s.current).length;
+  const mfaOn = props.mfa.totp || props.mfa.smsPhone !== null || props.mfa.passkeys > 0;
   return (
     <Layout title="Your account" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant} role={props.role} rootUrl={props.rootUrl} flash={props.flash} noindex>
       <div class="container-page max-w-4xl py-8 sm:py-10">
@@ -112,9 +114,9 @@ export function AccountPage(props: AccountPageProps) {
           title="Two-factor authentication"
           titleId="mfa-title"
           description={
-            props.mfa.totp
-              ? `On: signing in asks for a code from your authenticator app. ${props.mfa.backupCodesLeft} of 10 backup codes left.`
-              : 'Off. With it on, a stolen password is not enough to sign in: you also type a code from an app on your phone.'
+            mfaOn
+              ? `On: signing in with your password also asks for a second factor. ${props.mfa.backupCodesLeft} of 10 backup codes left.`
+              : 'Off. With it on, a stolen password is not enough to sign in: you also confirm with your phone or a security key.'
           }
         >
           {props.mfaError ? (
@@ -122,39 +124,56 @@ export function AccountPage(props: AccountPageProps) {
               {props.mfaError}
             </Alert>
           ) : null}
-          {props.mfa.totp ? (
-            <div class="grid gap-4 sm:grid-cols-2">
-              <form method="post" action="/account/mfa/backup-codes" class="grid gap-3">
-                <CsrfField token={props.csrfToken} />
-                <CurrentPassword id="mfa-codes-password" />
-                <div>
-                  <Button type="submit" variant="secondary">
-                    Make new backup codes
-                  </Button>
-                </div>
-              </form>
-              <form method="post" action="/account/mfa/disable" class="grid gap-3">
-                <CsrfField token={props.csrfToken} />
-                <CurrentPassword id="mfa-disable-password" />
-                <div>
-                  <Button type="submit" variant="danger-ghost">
-                    Turn off
-                  </Button>
-                </div>
-              </form>
-            </div>
-          ) : (
-            <form id="mfa-setup-form" method="post" action="/account/mfa/setup" class="grid gap-4 sm:max-w-md">
-              <CsrfField token={props.csrfToken} />
-              <CurrentPassword id="mfa-setup-password" />
-              <div>
-                <Button id="mfa-setup-button" type="submit" variant="primary">
-                  Set up an authenticator app
-                </Button>
-              </div>
-            </form>
-          )}
+          <div class="divide-y divide-zinc-200 dark:divide-zinc-800">
+            <section class="pb-5" aria-labelledby="mfa-app-title">
+              <h3 id="mfa-app-title" class="flex items-center gap-2 text-sm font-semibold text-zinc-900 dark:text-white">
+                Authenticator app {props.mfa.totp ? <Badge tone="success">On</Badge> : null}
+              </h3>
+              <p class="mt-1 text-sm muted">The strongest choice with a passkey: codes from an app on your phone, which works offline.</p>
+              {props.mfa.totp ? (
+                <form method="post" action="/account/mfa/disable" class="mt-3 grid gap-3 sm:max-w-md">
+                  <CsrfField token={props.csrfToken} />
+                  <CurrentPassword id="mfa-disable-password" />
+                  <div>
+                    <Button type="submit" variant="danger-ghost">
+                      Remove the app
+                    </Button>
+                  </div>
+                </form>
+              ) : (
+                <form id="mfa-setup-form" method="post" action="/account/mfa/setup" class="mt-3 grid gap-3 sm:max-w-md">
+                  <CsrfField token={props.csrfToken} />
+                  <CurrentPassword id="mfa-setup-password" />
+                  <div>
+                    <Button id="mfa-setup-button" type="submit" variant="primary">
+                      Set up an authenticator app
+                    </Button>
+                  </div>
+                </form>
+              )}
+            </section>
+            {/* second-factor sections: text messages */}
+            {mfaOn ? (
+              <section class="pt-5" aria-labelledby="mfa-codes-title">
+                <h3 id="mfa-codes-title" class="text-sm font-semibold text-zinc-900 dark:text-white">
+                  Backup codes
+                </h3>
+                <p class="mt-1 text-sm muted">For when you cannot use your other factors. Each works once; making new ones stops the old ones.</p>
+                <form method="post" action="/account/mfa/backup-codes" class="mt-3 grid gap-3 sm:max-w-md">
+                  <CsrfField token={props.csrfToken} />
+                  <CurrentPassword id="mfa-codes-password" />
+                  <div>
+                    <Button type="submit" variant="secondary">
+                      Make new backup codes
+                    </Button>
+                  </div>
+                </form>
+              </section>
+            ) : null}
+          </div>
         </Card>
+        {/* cards: passkeys */}
+        {/* cards: linked sign-in accounts */}
 
         <Card
           class="mt-6"

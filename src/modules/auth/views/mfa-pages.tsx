@@ -3,13 +3,28 @@
 import { raw } from 'hono/html';
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
+import type { MfaStatus } from '../mfa.js';
 
-export function MfaChallengePage(props: { csrfToken: string; next: string; error?: string; notice?: string; attemptsLeft: number; rootUrl: string }) {
+export interface MfaChallengeProps {
+  csrfToken: string;
+  next: string;
+  error?: string;
+  notice?: string;
+  attemptsLeft: number;
+  rootUrl: string;
+  /** The account's second factors: the page offers those it has. */
+  factors: MfaStatus;
+}
+
+export function MfaChallengePage(props: MfaChallengeProps) {
+  const subtitle = props.factors.totp
+    ? 'Enter the 6-digit code from your authenticator app, or one of your backup codes.'
+    : 'Confirm it is you with one of the ways below, or one of your backup codes.';
   return (
     <Layout title="Two-factor authentication" nav="marketing" rootUrl={props.rootUrl} csrfToken={props.csrfToken} noindex>
       <AuthCard
         title="Two-factor authentication"
-        subtitle="Enter the 6-digit code from your authenticator app, or one of your backup codes."
+        subtitle={subtitle}
         footer={
           <form method="post" action="/logout" class="inline">
             <CsrfField token={props.csrfToken} />
@@ -48,6 +63,8 @@ export function MfaChallengePage(props: { csrfToken: string; next: string; error
             Continue
           </Button>
         </form>
+        {/* other second factors: passkey */}
+        {/* other second factors: text message */}
         <form id="mfa-email-form" method="post" action="/login/mfa/email" class="mt-6 border-t border-zinc-200 pt-6 text-sm dark:border-white/10">
           <CsrfField token={props.csrfToken} />
           <input type="hidden" name="next" value={props.next} />

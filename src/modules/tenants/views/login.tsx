@@ -113,6 +113,7 @@ export function LoginPage(props: LoginPageProps) {
             Log in
           </Button>
         </form>
+        {/* passkey sign-in */}
       </AuthCard>
     </Layout>
   );
