@@ -50,6 +50,7 @@ if (!only || only === 'vendor') {
   const files = [
     ['node_modules/htmx.org/dist/htmx.min.js', 'htmx.min.js'],
     ['node_modules/@alpinejs/csp/dist/cdn.min.js', 'alpine-csp.min.js'],
+    ['node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js', 'simplewebauthn-browser.min.js'],
   ];
   for (const [from, to] of files) {
     const src = path.join(root, from);

@@ -20,9 +20,9 @@ import { securityPlugin } from './platform/http/security.js';
 import { ProblemSchema } from './platform/http/schemas.js';
 import './platform/http/request-context.js';
 import { createServices, type Services } from './services.js';
-import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, passwordRoutes } from './modules/auth/index.js';
+import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, oauthRoutes, passkeyRoutes, passwordRoutes, smsMfaRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
+import { createLoginPage, createSignInCompletion, createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
 import { marketingRoutes } from './modules/marketing/index.js';
@@ -36,7 +36,7 @@ export const PUBLIC_DIR = path.join(projectRoot, 'public');
 /** Changes whenever the CSS or client scripts change, so browsers never keep stale assets (served with max-age). */
 function assetsFingerprint(): string {
   const hash = crypto.createHash('sha256');
-  for (const file of ['app.css', 'app.js', 'theme.js']) {
+  for (const file of ['app.css', 'app.js', 'theme.js', 'passkeys.js']) {
     try {
       hash.update(fs.readFileSync(path.join(PUBLIC_DIR, 'assets', file)));
     } catch {
@@ -151,13 +151,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(marketingRoutes);
   await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
   await app.register(passwordRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, throttles: deps.throttles });
-  await app.register(mfaRoutes, { config, auth: services.auth, audit: services.audit, login: services.login });
+  await app.register(mfaRoutes, { config, auth: services.auth, audit: services.audit, login: services.login, sms: services.smsMfa });
   await app.register(accountRoutes, {
     config,
     auth: services.auth,
     audit: services.audit,
     guards: authGuards,
     throttles: deps.throttles,
+    oauth: services.auth.oauth,
+    passkeys: services.passkeys,
     // Owners hand their workspaces over first: a workspace is never left without an owner.
     accountDeletionBlocker: async (userId) => {
       const sole = await services.tenants.tenantsOnlyOwnedBy(userId);
@@ -166,6 +168,10 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
         : null;
     },
   });
+  await app.register(smsMfaRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, sms: services.smsMfa });
+  const { completeSignIn } = createSignInCompletion({ config, auth: services.auth, audit: services.audit, tenants: services.tenants });
+  await app.register(oauthRoutes, { config, auth: services.auth, oauth: services.auth.oauth, audit: services.audit, guards: authGuards, throttles: deps.throttles, completeSignIn });
+  await app.register(passkeyRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, passkeys: services.passkeys, completeSignIn, showLogin: createLoginPage({ config, auth: services.auth }) });
   await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants, throttles: deps.throttles });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });

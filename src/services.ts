@@ -4,7 +4,7 @@
  */
 import type { Deps } from './platform/deps.js';
 import { createAuditService } from './modules/audit/index.js';
-import { createAuthService, createPasswordLogin } from './modules/auth/index.js';
+import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
 import { createTenantsService } from './modules/tenants/index.js';
 
@@ -12,8 +12,10 @@ export function createServices(deps: Deps) {
   const audit = createAuditService(deps);
   const auth = createAuthService(deps);
   const login = createPasswordLogin({ auth, audit, throttles: deps.throttles });
+  const smsMfa = createSmsMfa({ database: deps.database, secretKey: deps.config.secretKey, sms: deps.sms, throttles: deps.throttles, log: deps.log });
+  const passkeys = createPasskeys(deps);
   const tenants = createTenantsService(deps, auth, audit);
   const data = createDataService();
-  return { audit, auth, login, tenants, data };
+  return { audit, auth, login, passkeys, smsMfa, tenants, data };
 }
 export type Services = ReturnType<typeof createServices>;

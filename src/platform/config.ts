@@ -35,6 +35,28 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Seed a demo tenant and user on first start of the embedded default. */
   seedDemo: boolean;
+  /** Sign-in providers, each on only when its client id and secret are set. */
+  oauth: OAuthConfig;
+  /** Text messages (sign-in codes): Twilio, the dev outbox under `dataDir`, or null (off: the UI does not offer them). */
+  sms: SmsConfig | null;
+}
+
+export type SmsConfig =
+  | { provider: 'dev' }
+  | { provider: 'twilio'; accountSid: string; authToken: string; from: string | null; messagingServiceSid: string | null; apiUrl: string };
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface OAuthConfig {
+  /** OpenID Connect; `issuer` defaults to https://accounts.google.com. */
+  google: (OAuthClientConfig & { issuer: string }) | null;
+  /** Microsoft Entra ID (OpenID Connect); `authority` + `tenant` make the issuer (`common` = any organisation or personal account). */
+  microsoft: (OAuthClientConfig & { authority: string; tenant: string }) | null;
+  /** GitHub OAuth app (plain OAuth 2.0, no ID token); `webUrl` and `apiUrl` differ on GitHub Enterprise. */
+  github: (OAuthClientConfig & { webUrl: string; apiUrl: string }) | null;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +181,38 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_URL: required in production (the embedded database is for development; set ALLOW_EMBEDDED_DATABASE=true to run it anyway)');
   }
 
+  /** A provider is on when both its keys are set; one without the other is a mistake worth stopping for. */
+  const oauthClient = (prefix: string): OAuthClientConfig | null => {
+    const clientId = str(`${prefix}_CLIENT_ID`, '');
+    const clientSecret = str(`${prefix}_CLIENT_SECRET`, '');
+    if (!clientId && !clientSecret) return null;
+    if (!clientId || !clientSecret) {
+      problems.push(`${prefix}_CLIENT_ID and ${prefix}_CLIENT_SECRET: set both to turn the provider on, or neither`);
+      return null;
+    }
+    return { clientId, clientSecret };
+  };
+  /** Provider endpoints must be https, except plain http on this machine (a local test provider) outside production. */
+  const providerUrl = (key: string, fallback: string) => {
+    const value = (url(key, ['https:', 'http:']) ?? fallback).replace(/\/+$/, '');
+    const parsed = new URL(value);
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+    if (parsed.protocol === 'http:' && (isProduction || !local)) problems.push(`${key}: must be an https:// URL`);
+    return value;
+  };
+  const google = oauthClient('OAUTH_GOOGLE');
+  const microsoft = oauthClient('OAUTH_MICROSOFT');
+  const github = oauthClient('OAUTH_GITHUB');
+  const microsoftTenant = str('OAUTH_MICROSOFT_TENANT', 'common');
+  if (!/^[A-Za-z0-9.-]{1,100}$/.test(microsoftTenant)) problems.push('OAUTH_MICROSOFT_TENANT: expected common, organizations, consumers, a tenant id or a domain');
+  const oauth: OAuthConfig = {
+    google: google ? { ...google, issuer: providerUrl('OAUTH_GOOGLE_ISSUER', 'https://accounts.google.com') } : null,
+    microsoft: microsoft ? { ...microsoft, authority: providerUrl('OAUTH_MICROSOFT_AUTHORITY', 'https://login.microsoftonline.com'), tenant: microsoftTenant } : null,
+    github: github ? { ...github, webUrl: providerUrl('OAUTH_GITHUB_URL', 'https://github.com'), apiUrl: providerUrl('OAUTH_GITHUB_API_URL', 'https://api.github.com') } : null,
+  };
+
+  const sms = smsConfig(env, isProduction, problems);
+
   const config: AppConfig = {
     nodeEnv,
     isProduction,
@@ -178,12 +232,63 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accessLog: bool('ACCESS_LOG', false),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     seedDemo: bool('SEED_DEMO', !isProduction),
+    oauth,
+    sms,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * SMS_PROVIDER: `twilio`, `dev` (the outbox; refused in production, where it would deliver nothing) or
+ * `off`. Unset: Twilio when TWILIO_ACCOUNT_SID is set, else the dev outbox outside production and off
+ * in production. The auth token is never echoed.
+ */
+function smsConfig(env: Env, isProduction: boolean, problems: string[]): SmsConfig | null {
+  const value = (key: string) => env[key]?.trim() || '';
+  const provider = value('SMS_PROVIDER').toLowerCase() || (value('TWILIO_ACCOUNT_SID') ? 'twilio' : isProduction ? 'off' : 'dev');
+  if (provider === 'off') return null;
+  if (provider === 'dev') {
+    if (!isProduction) return { provider: 'dev' };
+    problems.push('SMS_PROVIDER: "dev" only writes messages to a folder; in production set twilio (with TWILIO_* keys) or leave it unset to turn text messages off');
+    return null;
+  }
+  if (provider !== 'twilio') {
+    problems.push(`SMS_PROVIDER: expected twilio, dev or off, got "${provider}"`);
+    return null;
+  }
+  const before = problems.length;
+  const accountSid = value('TWILIO_ACCOUNT_SID');
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) problems.push('TWILIO_ACCOUNT_SID: expected the account SID from the Twilio console (AC followed by 32 hex digits)');
+  const authToken = value('TWILIO_AUTH_TOKEN');
+  if (!authToken) problems.push('TWILIO_AUTH_TOKEN: required with SMS_PROVIDER=twilio');
+  else if (isProduction && (PLACEHOLDER_SECRETS.has(authToken.toLowerCase()) || /change-?me/i.test(authToken))) problems.push('TWILIO_AUTH_TOKEN: placeholders are refused in production');
+  const from = value('TWILIO_FROM') || null;
+  const messagingServiceSid = value('TWILIO_MESSAGING_SERVICE_SID') || null;
+  if (!from && !messagingServiceSid) problems.push('TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID: set one (a sender number in E.164, like +14155550100, or a messaging service SID)');
+  // A number in E.164, or an alphanumeric sender id (up to 11 characters, at least one letter).
+  if (from && !/^\+[1-9]\d{6,14}$/.test(from) && !/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(from)) {
+    problems.push(`TWILIO_FROM: expected a number in E.164 (like +14155550100) or an alphanumeric sender id of up to 11 characters, got "${from}"`);
+  }
+  if (messagingServiceSid && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) problems.push('TWILIO_MESSAGING_SERVICE_SID: expected MG followed by 32 hex digits');
+  let apiUrl = 'https://api.twilio.com';
+  const rawApiUrl = value('TWILIO_API_URL');
+  if (rawApiUrl) {
+    try {
+      const parsed = new URL(rawApiUrl);
+      // Plain http only to this machine (a local fake in tests), and never in production.
+      const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+      if (parsed.protocol !== 'https:' && (isProduction || parsed.protocol !== 'http:' || !local)) problems.push('TWILIO_API_URL: must be an https:// URL');
+      else if (parsed.username || parsed.password || parsed.search) problems.push('TWILIO_API_URL: give the origin only (credentials go in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)');
+      else apiUrl = parsed.href.replace(/\/+$/, '');
+    } catch {
+      problems.push('TWILIO_API_URL: not a valid URL');
+    }
+  }
+  return problems.length > before ? null : { provider: 'twilio', accountSid, authToken, from, messagingServiceSid, apiUrl };
 }
 
 /** Origin for a tenant's subdomain, e.g. `http://acme.localhost:8000`. */

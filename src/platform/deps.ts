@@ -1,7 +1,8 @@
 /**
  * The composition root: every port gets its adapter here, once, from config.
  * Embedded default (no DATABASE_URL / REDIS_URL / SMTP_URL): PGlite in DATA_DIR, in-memory cache and
- * jobs, dev mail outbox. Production: PostgreSQL, Redis, BullMQ, SMTP. Feature code never asks which.
+ * jobs, dev mail and text-message outboxes. Production: PostgreSQL, Redis, BullMQ, SMTP, Twilio.
+ * Feature code never asks which.
  */
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -11,6 +12,7 @@ import type { Cache } from './cache/cache.js';
 import { APP_ROLE, type Database, type Db } from './db/database.js';
 import { getMigrationStatus, runMigrations } from './db/migrations.js';
 import type { Mailer } from './mail/mailer.js';
+import type { SmsSender } from './sms/sms.js';
 import type { JobDefinition, JobQueue } from './queue/queue.js';
 import { createThrottles, type Throttles } from './rate-limit/throttles.js';
 
@@ -21,6 +23,8 @@ export interface Deps {
   cache: Cache;
   queue: JobQueue;
   mailer: Mailer;
+  /** Text messages: Twilio, or the dev outbox; null when they are off (production without Twilio), so nothing offers them. */
+  sms: SmsSender | null;
   /** The shared Redis connection in production, null on the embedded default. For adapters that need Redis itself (rate limits). */
   redis: Redis | null;
   /** Attempt counters (brute-force protection): in Redis when configured, else in memory. */
@@ -121,6 +125,14 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       : (await import('./mail/dev-outbox.js')).createDevOutbox({ dir: options.pgliteSnapshot === undefined ? path.join(config.dataDir, 'mail') : null, from: config.mailFrom });
     closers.push(() => mailer.close());
 
+    // Text messages
+    const sms = !config.sms
+      ? null
+      : config.sms.provider === 'twilio'
+        ? (await import('./sms/twilio.js')).createTwilioSender(config.sms)
+        : (await import('./sms/dev-outbox.js')).createDevSmsOutbox({ dir: options.pgliteSnapshot === undefined ? path.join(config.dataDir, 'sms') : null, log });
+    if (sms) closers.push(() => sms.close());
+
     return {
       config,
       log,
@@ -128,6 +140,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       cache,
       queue,
       mailer,
+      sms,
       redis,
       throttles: createThrottles(redis),
       withOwnerDb,

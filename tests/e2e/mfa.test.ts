@@ -40,7 +40,7 @@ describe('two-factor authentication in Chromium', () => {
     assert.equal(codes.length, 10);
     await page.click('text=I saved them');
     await page.waitForURL('**/account');
-    assert.match((await page.textContent('#mfa-title + p')) ?? (await page.content()), /On: signing in asks for a code/);
+    assert.match((await page.textContent('#mfa-title + p')) ?? (await page.content()), /On: signing in with your password also asks for a second factor/);
 
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const second = await phone.newPage();

@@ -5,23 +5,16 @@
  * for every secret that passed through.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
 import { auditEvents } from '../../src/modules/audit/audit.tables.js';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, randomClientAddress, startTestApp, type TestApp } from '../support/test-app.js';
+import { captureLog, createBrowser, createTenantWithOwner, csrfFrom, hostFor, randomClientAddress, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('secrets stay out of the logs', () => {
   let t: TestApp;
-  const lines: string[] = [];
+  const { stream, lines } = captureLog();
   before(async () => {
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
     t = await startTestApp({ LOG_LEVEL: 'trace', ACCESS_LOG: 'true', PUBLIC_URL: 'https://app.example.test' }, { logStream: stream });
   });
   after(async () => t?.close());

@@ -14,9 +14,9 @@ export interface E2eContext {
   close(): Promise<void>;
 }
 
-export async function startE2e(): Promise<E2eContext> {
+export async function startE2e(env: Record<string, string> = {}): Promise<E2eContext> {
   const port = await freePort();
-  const t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}` });
+  const t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, ...env });
   await t.app.listen({ host: '127.0.0.1', port });
   const browser = await launchBrowser();
   return {
@@ -30,11 +30,14 @@ export async function startE2e(): Promise<E2eContext> {
   };
 }
 
-/** Registers `before`/`after` for the file and returns the context, filled once `before` has run. */
-export function useE2e(): E2eContext {
+/**
+ * Registers `before`/`after` for the file and returns the context, filled once `before` has run.
+ * `env`: extra configuration for the app, made when `before` runs (it may start the servers the app talks to).
+ */
+export function useE2e(env: () => Record<string, string> | Promise<Record<string, string>> = () => ({})): E2eContext {
   const context = {} as E2eContext;
   before(async () => {
-    Object.assign(context, await startE2e());
+    Object.assign(context, await startE2e(await env()));
   });
   after(async () => context.close?.());
   return context;

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { InjectOptions } from 'light-my-request';
 import pino from 'pino';
@@ -59,6 +60,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       await deps.close();
     },
   };
+}
+
+/** A log destination that keeps every line, for tests that read what the app logged. */
+export function captureLog(): { stream: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { stream, lines };
 }
 
 /** A unique, valid subdomain / email local part for this test run. */

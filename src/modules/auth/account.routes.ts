@@ -5,13 +5,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../platform/config.js';
 import { describeWait, notFound } from '../../platform/errors.js';
-import { appendSetCookies, formField } from '../../platform/http/forms.js';
+import { appendSetCookies, clientInfo, formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
-import type { Throttles } from '../../platform/rate-limit/throttles.js';
+import type { Throttle, Throttles } from '../../platform/rate-limit/throttles.js';
 import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from '../audit/index.js';
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
+import { OAUTH_PROVIDERS, type OAuthService } from './oauth.js';
 import { checkPasswordPolicy } from './passwords.js';
+import type { Passkeys } from './passkeys.js';
 import { normalizeEmail } from './users.repository.js';
 import { AccountDeletedPage, AccountPage, EmailVerifiedPage, type AccountPageProps } from './views/account-page.js';
 import { BackupCodesPage, MfaSetupPage } from './views/mfa-pages.js';
@@ -24,6 +26,38 @@ export const ACCOUNT_THROTTLE_RULES = {
 } as const;
 
 type Flash = NonNullable<AccountPageProps['flash']>;
+
+/** One wrong-current-password counter per app (rule names are unique): every form that asks for the password again counts against it. */
+const wrongCurrentPasswords = new WeakMap<Throttles, Throttle>();
+function wrongCurrentPasswordThrottle(throttles: Throttles): Throttle {
+  let throttle = wrongCurrentPasswords.get(throttles);
+  if (!throttle) wrongCurrentPasswords.set(throttles, (throttle = throttles.create(ACCOUNT_THROTTLE_RULES.wrongCurrentPassword)));
+  return throttle;
+}
+
+/**
+ * Fresh authentication for account changes (here and in routes of other files): the
+ * `current_password` field, checked against one limit for all of them. Resolves to the refusal to
+ * show (`{ status, error }`, Retry-After set when waiting), or null to go on. (It returns no reply:
+ * Fastify replies are thenables, and awaiting one yields undefined.)
+ */
+export function createCurrentPasswordCheck(auth: AuthService, throttles: Throttles) {
+  const wrongCurrent = wrongCurrentPasswordThrottle(throttles);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<{ status: number; error: string } | null> => {
+    const me = request.auth!;
+    const wait = await wrongCurrent.retryAfter(me.userId);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return { status: 429, error: `Too many wrong passwords. Try again in ${describeWait(wait)}.` };
+    }
+    if (await auth.verifyCurrentPassword(me.userId, formField(request.body, 'current_password', 1024))) {
+      await wrongCurrent.reset(me.userId);
+      return null;
+    }
+    await wrongCurrent.hit(me.userId);
+    return { status: 422, error: 'That is not your current password' };
+  };
+}
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface Options {
@@ -32,13 +66,16 @@ interface Options {
   audit: AuditService;
   guards: AuthGuards;
   throttles: Throttles;
+  oauth: OAuthService;
+  /** The account's passkeys, listed on the page (their routes are in passkey.routes.ts). */
+  passkeys: Passkeys;
   /** Why this user cannot delete their account now (e.g. the only owner of a workspace), or null. */
   accountDeletionBlocker: (userId: string) => Promise<string | null>;
 }
 
 export async function accountRoutes(app: FastifyInstance, opts: Options) {
   const { auth, audit, guards, config } = opts;
-  const wrongCurrent = opts.throttles.create(ACCOUNT_THROTTLE_RULES.wrongCurrentPassword);
+  const wrongCurrent = wrongCurrentPasswordThrottle(opts.throttles);
   const verificationEmails = opts.throttles.create(ACCOUNT_THROTTLE_RULES.verificationEmails);
 
   async function showAccount(
@@ -48,7 +85,16 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     status = 200,
   ) {
     const me = request.auth!;
-    const [sessions, events, mfa] = await Promise.all([auth.listSessions(me.userId), audit.listForUser(me.userId, 15), auth.mfa.status(me.userId)]);
+    const [sessions, events, mfa, links, hasPassword, signInMethods, passkeys] = await Promise.all([
+      auth.listSessions(me.userId),
+      audit.listForUser(me.userId, 15),
+      auth.mfa.status(me.userId),
+      opts.oauth.listLinks(me.userId),
+      auth.hasPassword(me.userId),
+      opts.oauth.signInMethodCount(me.userId),
+      opts.passkeys.list(me.userId),
+    ]);
+    const linkedProviders = new Set<string>(links.map((l) => l.provider));
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
@@ -57,6 +103,14 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
         user: { name: me.name, email: me.email },
         emailVerified: me.emailVerified === true,
         mfa,
+        hasPassword,
+        signIn: {
+          linked: links.map((l) => ({ provider: l.provider, providerName: OAUTH_PROVIDERS[l.provider].name, email: l.email, linkedAt: l.linkedAt })),
+          available: opts.oauth.enabledProviders().filter((id) => !linkedProviders.has(id)).map((id) => ({ id, name: OAUTH_PROVIDERS[id].name })),
+          canUnlink: signInMethods > 1,
+        },
+        passkeys,
+        smsAvailable: config.sms !== null,
         tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
         rootUrl: config.publicUrl.origin,
         sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
@@ -78,7 +132,31 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       'mfa-off': 'Two-factor authentication is off. Your account is protected by your password alone.',
       'mfa-app': 'Your authenticator app is set up. Your backup codes stay the same.',
       'mfa-app-off': 'The authenticator app was removed. Your other second factors still work.',
+      'passkey-added': 'Your passkey was added. You can sign in with it from now on.',
+      'passkey-mfa-on': 'Your passkey was added and two-factor authentication is on. Your other devices were signed out; your backup codes stay the same.',
+      'passkey-renamed': 'The passkey was renamed.',
+      'passkey-removed': 'The passkey was removed. It no longer signs you in.',
+      'mfa-sms': 'Your phone number is confirmed: sign-in codes can come by text message. Your backup codes stay the same.',
+      'mfa-sms-off': 'Your phone number was removed. Your other second factors still work.',
     };
+    for (const [id, { name }] of Object.entries(OAUTH_PROVIDERS)) {
+      messages[`linked-${id}`] = `${name} is linked. You can now sign in with it.`;
+      messages[`unlinked-${id}`] = `${name} was unlinked. It no longer signs you in.`;
+    }
+    messages['set-link-sent'] = `We sent a link to ${request.auth!.email} to set your password. It works for 30 minutes.`;
+    const problems: Record<string, string> = {
+      'link-password': 'That is not your current password. Linking and unlinking providers ask for it.',
+      'link-no-password': 'Your account has no password yet. Set one first: linking and unlinking providers ask for it.',
+      'link-wait': 'Too many wrong passwords. Try again in 15 minutes.',
+      'link-expired': 'That link to a provider expired or was already used. Start again below.',
+      'link-cancelled': 'Linking was cancelled at the provider. Nothing changed.',
+      'link-failed': 'The provider did not confirm who you are. Nothing changed; try again.',
+      'link-taken': 'That provider account already signs in to another account here. Unlink it there first.',
+      'link-already': 'Another account from that provider is already linked. Unlink it first.',
+      'unlink-last': 'That is your only way to sign in. Set a password or add a passkey first.',
+    };
+    const problem = typeof done === 'string' ? problems[done] : undefined;
+    if (problem) return showAccount(request, reply, { flash: [{ kind: 'error', message: problem }] });
     const message = typeof done === 'string' ? messages[done] : undefined;
     const query = request.query as Record<string, unknown>;
     if (query.mfa_required === '1' && request.tenant) {
@@ -86,6 +164,17 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       return showAccount(request, reply, { mfaError });
     }
     return showAccount(request, reply, message ? { flash: [{ kind: 'success', message }] } : {});
+  });
+
+  /** Accounts made with a provider have no password: they set one through an emailed reset link, which also proves the mailbox. */
+  app.post('/account/password/set-link', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
+    const me = request.auth!;
+    if (await auth.hasPassword(me.userId)) return reply.redirect('/account', 303);
+    const wait = await verificationEmails.hit(me.userId);
+    if (wait > 0) return showAccount(request, reply, { flash: [{ kind: 'error', message: `We already sent a few links. Try again in ${describeWait(wait)}.` }] }, 429);
+    await auth.requestPasswordReset(me.email, clientInfo(request));
+    await audit.record({ action: 'auth.password.reset_requested', actorUserId: me.userId, actorEmail: me.email, details: { via: 'account_page', reason: 'set_password' } }, auditContextOf(request));
+    return reply.redirect('/account?done=set-link-sent', 303);
   });
 
   app.post('/account/password', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
@@ -185,25 +274,8 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     user: { name: request.auth!.name, email: request.auth!.email },
   });
 
-  /**
-   * The password field of an MFA form, checked against the same limit as the other account changes.
-   * Returns the page to answer with when it is refused, or null to go on. (A reply is never returned
-   * from an awaited helper: Fastify replies are thenables, and awaiting one yields undefined.)
-   */
-  async function refusePassword(request: FastifyRequest, reply: FastifyReply): Promise<{ status: number; error: string } | null> {
-    const me = request.auth!;
-    const wait = await wrongCurrent.retryAfter(me.userId);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      return { status: 429, error: `Too many wrong passwords. Try again in ${describeWait(wait)}.` };
-    }
-    if (await auth.verifyCurrentPassword(me.userId, formField(request.body, 'current_password', 1024))) {
-      await wrongCurrent.reset(me.userId);
-      return null;
-    }
-    await wrongCurrent.hit(me.userId);
-    return { status: 422, error: 'That is not your current password' };
-  }
+  /** The password field of an MFA form, checked against the same limit as the other account changes. */
+  const refusePassword = createCurrentPasswordCheck(auth, opts.throttles);
 
   app.post('/account/mfa/setup', { schema: { hide: true }, preHandler: guards.requireWebUser }, async (request, reply) => {
     const me = request.auth!;

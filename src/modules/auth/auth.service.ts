@@ -16,6 +16,7 @@ import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, m
 import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createMfa } from './mfa.js';
+import { createOAuth } from './oauth.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-tokens.js';
 import { accounts, sessions, users, verifications } from './auth.tables.js';
@@ -92,12 +93,32 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
    * warmed right after the server listens, so it never delays start-up or bearer-token requests.
    */
   async function createLibrary() {
-    const [{ betterAuth }, { drizzleAdapter }, { isAPIError }, { oneTimeToken }] = await Promise.all([
+    const [{ betterAuth }, { drizzleAdapter }, { isAPIError, createAuthEndpoint }, { oneTimeToken }, { setSessionCookie }] = await Promise.all([
       import('better-auth'),
       import('better-auth/adapters/drizzle'),
       import('better-auth/api'),
       import('better-auth/plugins/one-time-token'),
+      import('better-auth/cookies'),
     ]);
+    /**
+     * Opens a session for a user whose identity was proved another way (a passkey, an OAuth
+     * provider): the library's own session row and signed cookie. Server-only: the library's HTTP
+     * handler is never mounted, and the endpoint refuses a request that came from outside anyway.
+     */
+    const sessionIssuer = {
+      id: 'session-issuer',
+      endpoints: {
+        issueSession: createAuthEndpoint('/session-issuer/issue', { method: 'POST', metadata: { SERVER_ONLY: true } }, async (c) => {
+          if (c.request) throw c.error('NOT_FOUND');
+          const { userId } = c.body as { userId: string };
+          const user = await c.context.internalAdapter.findUserById(userId);
+          if (!user) throw c.error('NOT_FOUND');
+          const session = await c.context.internalAdapter.createSession(userId);
+          await setSessionCookie(c, { session, user });
+          return c.json({ token: session.token, sessionId: session.id, user });
+        }),
+      },
+    };
     const auth = betterAuth({
       appName: 'SaaS App',
       baseURL: config.publicUrl.origin,
@@ -149,7 +170,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         defaultCookieAttributes: { sameSite: 'lax', httpOnly: true, secure, path: '/' },
         ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
       },
-      plugins: [oneTimeToken({ expiresIn: HANDOFF_TTL_MINUTES, storeToken: 'hashed', disableClientRequest: true })],
+      plugins: [oneTimeToken({ expiresIn: HANDOFF_TTL_MINUTES, storeToken: 'hashed', disableClientRequest: true }), sessionIssuer],
       logger: {
         level: 'warn',
         // Its warnings are per failed login ("User not found"): debug detail, not operator news.
@@ -164,6 +185,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
   const accessTokens = createAccessTokens(config.secretKey);
   const emailChanges = createEmailChangeTokens(config.secretKey);
   const mfa = createMfa({ database: deps.database, secretKey: config.secretKey });
+  const oauth = createOAuth({ config, cache: deps.cache, database: deps.database, log: deps.log });
   const sendMail = (message: Parameters<Mailer['send']>[0], what: string) =>
     void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, `${what} email could not be sent`));
   const refreshTokens = createRefreshTokens({ database: deps.database, absoluteSessionTtlSeconds: SESSION_ABSOLUTE_TTL_SECONDS });
@@ -184,6 +206,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     accessTokens,
     refreshTokens,
     mfa,
+    oauth,
 
     /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
     /** Loads the auth library in the background (called once the server listens). */
@@ -208,6 +231,23 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         if (isAPIError(err) && (err.statusCode === 401 || err.statusCode === 400 || err.statusCode === 403)) return null;
         throw err;
       }
+    },
+
+    /**
+     * Opens a session for a user who proved who they are without a password (a passkey, an OAuth
+     * provider). The caller has checked that the account may sign in (not disabled) and decides
+     * whether a second factor is still due (`auth.mfa.markPending`).
+     */
+    async createSessionFor(userId: string, client: ClientInfo): Promise<SignInResult> {
+      const { auth } = await lib();
+      // The endpoint declares no body schema (the library's schemas are zod; ours are TypeBox), so its type says "no body".
+      const issue = auth.api.issueSession as unknown as (input: { body: { userId: string }; headers: Headers; returnHeaders: true }) => Promise<{
+        headers: Headers;
+        response: { sessionId: string; user: Parameters<typeof toSessionUser>[0] };
+      }>;
+      const { headers, response } = await issue({ body: { userId }, headers: clientHeaders(client), returnHeaders: true });
+      const setCookies = readSetCookies(headers);
+      return { user: toSessionUser(response.user), sessionId: response.sessionId, setCookies, sessionCookie: sessionCookiePair(setCookies) };
     },
 
     /**
@@ -349,6 +389,12 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       const { email } = decodeJwt(token) as { email?: string };
       const user = email ? await users$.findByEmail(email) : null;
       return user ? { userId: user.id, email: user.email } : null;
+    },
+
+    /** False for accounts made with a sign-in provider that never set a password. */
+    async hasPassword(userId: string): Promise<boolean> {
+      const [row] = await deps.database.db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.userId, userId), eq(accounts.providerId, 'credential')));
+      return Boolean(row);
     },
 
     /** True when `password` is the account's current password (fresh authentication for sensitive changes). */

@@ -1,6 +1,6 @@
 /** Identity: users, passwords, sessions, hand-off between hosts, API access tokens. */
-/** Builds the auth service (better-auth underneath). */
-export { createAuthService, type AuthService, type SessionUser, type ClientInfo, SESSION_TTL_SECONDS, RESET_TOKEN_TTL_SECONDS } from './auth.service.js';
+/** Builds the auth service (better-auth underneath); SignInResult is an opened session with its cookies. */
+export { createAuthService, type AuthService, type SessionUser, type ClientInfo, type SignInResult, SESSION_TTL_SECONDS, RESET_TOKEN_TTL_SECONDS } from './auth.service.js';
 /** Password policy, hashing and Unicode normalisation. */
 export { checkPasswordPolicy, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from './passwords.js';
 /** Canonical form of an email address. */
@@ -19,3 +19,16 @@ export { passwordRoutes, RESET_THROTTLE_RULES } from './password.routes.js';
 export { accountRoutes, ACCOUNT_THROTTLE_RULES } from './account.routes.js';
 /** The sign-in's second step (/login/mfa). */
 export { mfaRoutes } from './mfa.routes.js';
+/** Sign-in codes by text message: phone numbers (checked, confirmed by a code) and codes per sign-in, with limits on sends. */
+export { createSmsMfa, normalizePhoneNumber, SMS_THROTTLE_RULES, type SmsMfa } from './mfa-sms.js';
+/** Adding, confirming, changing and removing the phone number (/account/mfa/sms...). */
+export { smsMfaRoutes } from './sms-mfa.routes.js';
+/** Passkeys (WebAuthn): the service, and the routes for the account page, passwordless sign-in and the second factor. */
+export { createPasskeys, type Passkeys, type PasskeyView } from './passkeys.js';
+export { passkeyRoutes, PASSKEY_THROTTLE_RULES } from './passkey.routes.js';
+/** The login page's "Sign in with a passkey" form (with its scripts). */
+export { PasskeySignIn } from './views/passkey-sign-in.js';
+/** Sign-in with Google, Microsoft and GitHub, and linking them to accounts (/auth/oauth/*, /account/linked-accounts/*). */
+export { oauthRoutes, OAUTH_SIGNUP_COOKIE } from './oauth.routes.js';
+/** Provider names and the identity a provider vouches for. */
+export { OAUTH_PROVIDERS, isOAuthProviderId, type OAuthProviderId, type ProviderIdentity } from './oauth.js';

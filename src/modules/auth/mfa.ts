@@ -6,6 +6,7 @@
  * from SECRET_KEY for that purpose. A password sign-in of an account with MFA leaves its session
  * "pending" (`mfa_pending`) until a code is given: such a session opens nothing but the code page,
  * dies after 10 minutes or 5 wrong codes, and cannot be skipped by calling later pages directly.
+ * Codes by text message (phone numbers, sending, limits) are in mfa-sms.ts; `checkCode` accepts them.
  */
 import crypto from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
@@ -14,6 +15,7 @@ import { renderSVG } from 'uqr';
 import type { Database } from '../../platform/db/database.js';
 import { rowsOf } from '../../platform/db/migrations.js';
 import { mfaBackupCodes, mfaPending, mfaPhones, mfaTotp, passkeys } from './auth.tables.js';
+import { createSmsCodes } from './mfa-sms.js';
 
 export const MFA_CHALLENGE_TTL_SECONDS = 10 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
@@ -31,12 +33,14 @@ export interface MfaStatus {
   totp: boolean;
   /** The verified phone for text-message codes (E.164), or null. */
   smsPhone: string | null;
+  /** A number added but not confirmed yet (not a second factor), or null. */
+  smsPendingPhone: string | null;
   /** Registered passkeys (each also works as a second factor). */
   passkeys: number;
   backupCodesLeft: number;
 }
 
-export type CodeCheck = { ok: true; method: 'totp' | 'backup_code' | 'email_code' } | { ok: false };
+export type CodeCheck = { ok: true; method: 'totp' | 'backup_code' | 'email_code' | 'sms_code' } | { ok: false };
 
 export function createMfa(deps: { database: Database; secretKey: string; now?: () => number }) {
   const { db } = deps.database;
@@ -47,6 +51,7 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
   const emailCodeKey = derive('mfa-email-codes-v1');
   /** Bound to the sign-in: the session id is part of what is hashed. */
   const hashEmailCode = (sessionId: string, code: string) => crypto.createHmac('sha256', emailCodeKey).update(`${sessionId}:${code}`).digest('base64url');
+  const smsCodes = createSmsCodes({ db, secretKey: deps.secretKey });
 
   const encrypt = (plain: string) => {
     const iv = crypto.randomBytes(12);
@@ -125,10 +130,17 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
         await db.execute(sql`select
           exists (select 1 from ${mfaTotp} where ${mfaTotp.userId} = ${userId} and ${mfaTotp.confirmedAt} is not null) as totp,
           (select ${mfaPhones.phoneNumber} from ${mfaPhones} where ${mfaPhones.userId} = ${userId} and ${mfaPhones.verifiedAt} is not null) as sms_phone,
+          (select ${mfaPhones.phoneNumber} from ${mfaPhones} where ${mfaPhones.userId} = ${userId} and ${mfaPhones.verifiedAt} is null) as sms_pending_phone,
           (select count(*)::int from ${passkeys} where ${passkeys.userId} = ${userId}) as passkeys,
           (select count(*)::int from ${mfaBackupCodes} where ${mfaBackupCodes.userId} = ${userId} and ${mfaBackupCodes.usedAt} is null) as backup_codes_left`),
-      ) as { totp: boolean; sms_phone: string | null; passkeys: number; backup_codes_left: number }[];
-      return { totp: row?.totp === true, smsPhone: row?.sms_phone ?? null, passkeys: Number(row?.passkeys ?? 0), backupCodesLeft: Number(row?.backup_codes_left ?? 0) };
+      ) as { totp: boolean; sms_phone: string | null; sms_pending_phone: string | null; passkeys: number; backup_codes_left: number }[];
+      return {
+        totp: row?.totp === true,
+        smsPhone: row?.sms_phone ?? null,
+        smsPendingPhone: row?.sms_pending_phone ?? null,
+        passkeys: Number(row?.passkeys ?? 0),
+        backupCodesLeft: Number(row?.backup_codes_left ?? 0),
+      };
     },
 
     /**
@@ -196,14 +208,15 @@ export function createMfa(deps: { database: Database; secretKey: string; now?: (
     },
 
     /**
-     * A second-factor code: an authenticator code, a code mailed for this sign-in (`sessionId`; used
-     * up), or a backup code (used up).
+     * A second-factor code: an authenticator code, a code mailed or texted for this sign-in
+     * (`sessionId`; used up), or a backup code (used up).
      */
     async checkCode(userId: string, code: string, sessionId: string | null = null): Promise<CodeCheck> {
       const trimmed = code.trim();
       if (/^\d{6}$/.test(trimmed)) {
         if (await checkTotp(userId, trimmed)) return { ok: true, method: 'totp' };
         if (sessionId && (await useEmailCode(sessionId, trimmed))) return { ok: true, method: 'email_code' };
+        if (sessionId && (await smsCodes.useSignInCode(sessionId, trimmed))) return { ok: true, method: 'sms_code' };
         return { ok: false };
       }
       return (await useBackupCode(userId, trimmed)) ? { ok: true, method: 'backup_code' } : { ok: false };

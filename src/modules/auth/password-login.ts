@@ -25,7 +25,7 @@ export const LOGIN_THROTTLE_RULES = {
 /** Wrong second-factor codes per account, across challenges (each challenge also dies after 5). */
 export const MFA_THROTTLE_RULE = { name: 'mfa-account', points: 10, windowSeconds: 15 * 60, blockSeconds: 15 * 60 } as const;
 
-export type SecondFactorResult = { ok: true; method: 'totp' | 'backup_code' | 'email_code' } | { ok: false; retryAfterSeconds: number };
+export type SecondFactorResult = { ok: true; method: 'totp' | 'backup_code' | 'email_code' | 'sms_code' } | { ok: false; retryAfterSeconds: number };
 
 export type PasswordLoginResult =
   | { ok: true; session: SignInResult }

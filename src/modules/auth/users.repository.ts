@@ -33,6 +33,12 @@ export function createUsersRepository(db: Db) {
       await tx.insert(accounts).values({ userId: user!.id, accountId: user!.id, providerId: 'credential', password: input.passwordHash });
       return user!;
     },
+    /** A user whose address a sign-in provider verified, linked to that provider's identity; no password. */
+    async insertWithIdentity(tx: Tx, input: { email: string; name: string; provider: string; subject: string; providerEmail: string }): Promise<UserRow> {
+      const [user] = await tx.insert(users).values({ email: normalizeEmail(input.email), name: input.name, emailVerified: true }).returning();
+      await tx.insert(accounts).values({ userId: user!.id, accountId: input.subject, providerId: input.provider, providerEmail: input.providerEmail });
+      return user!;
+    },
     async setPassword(userId: string, passwordHash: string): Promise<void> {
       const updated = await db
         .update(accounts)

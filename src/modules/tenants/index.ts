@@ -9,5 +9,9 @@ export { checkSubdomain, suggestSubdomain, RESERVED_SUBDOMAINS } from './subdoma
 export { tenantsRoutes } from './tenants.routes.js';
 /** Browser login, logout, hand-off and workspace chooser. */
 export { sessionRoutes } from './session.routes.js';
+/** The login page as every sign-in route shows it (with the provider buttons), for routes of other modules too (passkeys). */
+export { createLoginPage, type ShowLogin } from './login-page.js';
 /** Built-in member roles. */
 export { MEMBER_ROLES, isMemberRole, type MemberRole } from './roles.js';
+/** The last step of every browser sign-in: membership on a tenant's host, second factor, where to go next. */
+export { createSignInCompletion, type SignInCompletion } from './sign-in-completion.js';

@@ -2,16 +2,18 @@
  * Browser sign-in. Cookies are host-only: the root site and every tenant subdomain hold their own.
  * Moving a signed-in user to a tenant's host goes through a single-use hand-off token.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { tenantOrigin, type AppConfig } from '../../platform/config.js';
+import type { AppConfig } from '../../platform/config.js';
 import { describeWait, notFound } from '../../platform/errors.js';
 import { appendSetCookies, clientInfo, formField, safeNextPath } from '../../platform/http/forms.js';
 import { redirect, sendPage } from '../../platform/http/htmx.js';
-import type { AuthGuards, AuthService, PasswordLogin } from '../auth/index.js';
+import { isOAuthProviderId, OAUTH_PROVIDERS, type AuthGuards, type AuthService, type PasswordLogin } from '../auth/index.js';
 import { auditContextOf, type AuditService } from '../audit/index.js';
+import { createLoginPage } from './login-page.js';
+import { createSignInCompletion } from './sign-in-completion.js';
 import type { TenantsService } from './tenants.service.js';
-import { LoginPage, TenantChooserPage } from './views/login.js';
+import { TenantChooserPage } from './views/login.js';
 
 interface Options {
   config: AppConfig;
@@ -28,29 +30,9 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { config, auth, login, audit, guards, tenants } = opts;
 
-  const handoffUrl = async (sessionCookie: string, subdomain: string, next = '/dashboard') => {
-    const token = await auth.createHandoffToken(sessionCookie);
-    return `${tenantOrigin(config, subdomain)}/auth/handoff?token=${encodeURIComponent(token)}&next=${encodeURIComponent(next)}`;
-  };
+  const { completeSignIn, handoffUrl } = createSignInCompletion({ config, auth, audit, tenants });
 
-  const showLogin = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    props: { email?: string; error?: string; next?: string; flash?: { kind: 'success' | 'error' | 'info'; message: string }[] },
-    status = 200,
-  ) =>
-    sendPage(
-      reply,
-      LoginPage({ csrfToken: reply.generateCsrf(), ...props, ...(request.tenant ? { tenantName: request.tenant.name } : {}) }),
-      status,
-    );
-
-  /** The password was right and the account uses MFA: the session stays half open until /login/mfa. */
-  async function secondFactor(request: FastifyRequest, reply: FastifyReply, session: { sessionId: string; user: { id: string }; setCookies: string[] }, next: string) {
-    await auth.mfa.markPending(session.sessionId, session.user.id);
-    appendSetCookies(reply, session.setCookies);
-    return redirect(request, reply, `/login/mfa?next=${encodeURIComponent(next)}`);
-  }
+  const showLogin = createLoginPage({ config, auth });
 
   r.get('/login', { schema: { hide: true } }, async (request, reply) => {
     const next = (request.query as Record<string, unknown>).next;
@@ -66,7 +48,19 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
       expired: { kind: 'error', message: 'The two-factor step timed out. Log in again.' },
       too_many: { kind: 'error', message: 'Too many wrong codes. Log in again.' },
     };
-    const notice = query.reset === 'done' ? notices.done : typeof query.mfa === 'string' ? notices[query.mfa] : undefined;
+    const provider = isOAuthProviderId(query.provider) ? OAUTH_PROVIDERS[query.provider].name : 'the provider';
+    const oauthNotices: Record<string, { kind: 'error' | 'info'; message: string }> = {
+      cancelled: { kind: 'info', message: `Signing in with ${provider} was cancelled.` },
+      expired: { kind: 'error', message: `Signing in with ${provider} took too long or was opened in another browser. Try again.` },
+      failed: { kind: 'error', message: `We could not sign you in with ${provider}. Try again, or use your email and password.` },
+      unverified: { kind: 'error', message: `${provider} did not confirm your email address, so we cannot create an account from it. Confirm it there, or sign up with email.` },
+      not_linked: {
+        kind: 'error',
+        message: `An account with your ${provider} email address already exists. Log in with your password, then link ${provider} on your account page.`,
+      },
+    };
+    const notice =
+      query.reset === 'done' ? notices.done : typeof query.mfa === 'string' ? notices[query.mfa] : typeof query.oauth === 'string' ? oauthNotices[query.oauth] : undefined;
     const flash = notice ? [notice] : undefined;
     return showLogin(request, reply, { ...(typeof next === 'string' ? { next: safeNextPath(next) } : {}), ...(flash ? { flash } : {}) });
   });
@@ -83,28 +77,9 @@ export async function sessionRoutes(app: FastifyInstance, opts: Options) {
       return showLogin(request, reply, { email, error, next }, 429);
     }
     if (!result.ok) return showLogin(request, reply, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
-    const { session } = result;
-
-    if (request.tenant) {
-      const role = await tenants.getMembershipRole(request.tenant.id, session.user.id);
-      if (!role) {
-        await auth.signOut(session.sessionCookie);
-        await audit.record(
-          { action: 'auth.login', outcome: 'denied', tenantId: request.tenant.id, actorUserId: session.user.id, actorEmail: session.user.email, details: { via: 'web', reason: 'not_a_member' } },
-          auditContextOf(request),
-        );
-        return showLogin(request, reply, { email, error: `This account is not a member of ${request.tenant.name}.`, next }, 403);
-      }
-      if (await auth.mfa.isEnabled(session.user.id)) return secondFactor(request, reply, session, next);
-      appendSetCookies(reply, session.setCookies);
-      return redirect(request, reply, next);
-    }
-    if (await auth.mfa.isEnabled(session.user.id)) return secondFactor(request, reply, session, next);
-    // Root site: go straight to the only workspace, or let the user pick.
-    const memberOf = await tenants.listTenantsForUser(session.user.id);
-    if (memberOf.length === 1) return redirect(request, reply, await handoffUrl(session.sessionCookie, memberOf[0]!.subdomain, next));
-    appendSetCookies(reply, session.setCookies);
-    return redirect(request, reply, '/workspaces');
+    const outcome = await completeSignIn(request, reply, result.session, { next, secondFactor: 'due', via: 'web' });
+    if (outcome === 'not_a_member') return showLogin(request, reply, { email, error: `This account is not a member of ${request.tenant!.name}.`, next }, 403);
+    return reply;
   });
 
   r.post('/logout', { schema: { hide: true } }, async (request, reply) => {

@@ -1,5 +1,5 @@
 /** Sign-up (page + form) and the tenants API. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { tenantOrigin, type AppConfig } from '../../platform/config.js';
@@ -8,7 +8,7 @@ import type { Throttles } from '../../platform/rate-limit/throttles.js';
 import { clientInfo, formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
 import { problemResponses } from '../../platform/http/schemas.js';
-import type { AuthGuards, AuthService } from '../auth/index.js';
+import { OAUTH_PROVIDERS, OAUTH_SIGNUP_COOKIE, type AuthGuards, type AuthService, type ProviderIdentity } from '../auth/index.js';
 import { auditContextOf } from '../audit/index.js';
 import type { TenantsService, Tenant } from './tenants.service.js';
 import { CreateTenantBody, TenantSchema } from './tenants.schemas.js';
@@ -40,10 +40,32 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
   });
 
   // ---- Sign-up page: creates the tenant and its owner, then hands the new session to the tenant's host.
+  /** A sign-up started with a provider (its callback left a ticket in a cookie): who the provider vouched for. */
+  const pendingIdentity = async (request: FastifyRequest): Promise<{ ticket: string; identity: ProviderIdentity } | null> => {
+    const ticket = request.cookies[OAUTH_SIGNUP_COOKIE];
+    const identity = ticket ? await auth.oauth.peekSignUp(ticket) : null;
+    return ticket && identity ? { ticket, identity } : null;
+  };
+  const identityView = (identity: ProviderIdentity) => ({ providerName: OAUTH_PROVIDERS[identity.provider].name, email: identity.email! });
+  const providerButtons = () => auth.oauth.enabledProviders().map((id) => ({ id, name: OAUTH_PROVIDERS[id].name, url: `/auth/oauth/${id}/start` }));
+
   r.get('/signup', { schema: { hide: true } }, async (request, reply) => {
     if (request.site === 'tenant') return reply.redirect(`${config.publicUrl.origin}/signup`, 303);
-    const plan = typeof (request.query as Record<string, unknown>).plan === 'string' ? String((request.query as Record<string, string>).plan) : undefined;
-    return sendPage(reply, SignupPage({ csrfToken: reply.generateCsrf(), baseDomain: config.baseDomain, ...(plan ? { plan } : {}) }));
+    const query = request.query as Record<string, unknown>;
+    const plan = typeof query.plan === 'string' ? query.plan : undefined;
+    if (query.with === 'email') reply.clearCookie(OAUTH_SIGNUP_COOKIE, { path: '/signup' });
+    const pending = query.with === 'email' ? null : await pendingIdentity(request);
+    reply.header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      SignupPage({
+        csrfToken: reply.generateCsrf(),
+        baseDomain: config.baseDomain,
+        oauthProviders: providerButtons(),
+        ...(pending ? { identity: identityView(pending.identity) } : {}),
+        ...(plan ? { plan } : {}),
+      }),
+    );
   });
 
   r.post(
@@ -58,8 +80,11 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       };
       const plan = formField(request.body, 'plan', 32).trim() || undefined;
       const csrfToken = reply.generateCsrf();
+      const pending = await pendingIdentity(request);
+      if (pending) values.email = pending.identity.email!;
       const showErrors = (errors: SignupErrors, status = 422) => {
-        const props = { csrfToken, baseDomain: config.baseDomain, values: { ...values, password: '' }, errors, ...(plan ? { plan } : {}) };
+        const identity = pending ? identityView(pending.identity) : undefined;
+        const props = { csrfToken, baseDomain: config.baseDomain, values: { ...values, password: '' }, errors, identity, ...(plan ? { plan } : {}) };
         return request.isHtmx ? sendFragment(reply, SignupForm(props), status) : sendPage(reply, SignupPage(props), status);
       };
       const emailKey = values.email.toLowerCase();
@@ -70,15 +95,23 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       }
       let created: { tenant: Tenant; userId: string };
       try {
-        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}) }, { context: auditContextOf(request), via: 'web' });
+        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}), ...(pending ? { identity: pending.identity } : {}) }, { context: auditContextOf(request), via: 'web' });
       } catch (err) {
         if (err instanceof AppError && err.fields) return showErrors(err.fields as SignupErrors);
         throw err;
       }
-      const session = await auth.signIn(values.email, values.password, clientInfo(request));
-      if (!session) throw new Error('sign-in right after sign-up failed');
-      // The workspace works at once; confirming the address comes by email, in the background of the user's day.
-      await auth.sendVerificationEmail(values.email).catch((err: unknown) => request.log.error({ err }, 'could not send the confirmation email'));
+      let session;
+      if (pending) {
+        // The provider already proved the address; the ticket is spent.
+        await auth.oauth.takeSignUp(pending.ticket);
+        reply.clearCookie(OAUTH_SIGNUP_COOKIE, { path: '/signup' });
+        session = await auth.createSessionFor(created.userId, clientInfo(request));
+      } else {
+        session = await auth.signIn(values.email, values.password, clientInfo(request));
+        if (!session) throw new Error('sign-in right after sign-up failed');
+        // The workspace works at once; confirming the address comes by email, in the background of the user's day.
+        await auth.sendVerificationEmail(values.email).catch((err: unknown) => request.log.error({ err }, 'could not send the confirmation email'));
+      }
       const token = await auth.createHandoffToken(session.sessionCookie);
       const dashboardUrl = `${tenantOrigin(config, created.tenant.subdomain)}/auth/handoff?token=${encodeURIComponent(token)}`;
       request.log.info({ tenantId: created.tenant.id, userId: created.userId }, 'tenant signed up');

@@ -11,7 +11,7 @@ import { uniqueViolation } from '../../platform/db/errors.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import type { TenantScope } from '../../platform/http/request-context.js';
 import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js';
-import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
+import { type ProviderIdentity, checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditService } from '../audit/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
@@ -31,8 +31,11 @@ export interface SignUpInput {
   companyName: string;
   subdomain: string;
   email: string;
+  /** Not used when `identity` is given. */
   password: string;
   plan?: string;
+  /** Signing up with a sign-in provider that verified the address: the account gets no password, and `email` is the provider's. */
+  identity?: ProviderIdentity;
 }
 
 /** Where a change came from, for the audit log: the request's context, or the CLI / seed. */
@@ -103,7 +106,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
      */
     async signUp(input: SignUpInput, origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<{ tenant: Tenant; userId: string }> {
       const subdomain = input.subdomain.trim().toLowerCase();
-      const email = normalizeEmail(input.email);
+      const { identity } = input;
+      if (identity && (!identity.email || !identity.emailVerified)) throw new Error('signUp: a provider identity needs a verified email');
+      const email = normalizeEmail(identity ? identity.email! : input.email);
       const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
       const errors = checkTenantFields({ name: input.companyName, subdomain, plan });
       if (errors.name) {
@@ -111,19 +116,22 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
         delete errors.name;
       }
       if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like you@company.com';
-      const passwordProblem = checkPasswordPolicy(input.password);
+      const passwordProblem = identity ? null : checkPasswordPolicy(input.password);
       if (passwordProblem) errors.password = passwordProblem;
       if (!errors.subdomain && (await repo.subdomainTaken(subdomain))) errors.subdomain = 'This subdomain is taken; pick another';
       if (!errors.email && (await auth.users.findByEmail(email))) errors.email = 'An account with this email already exists; log in instead';
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
 
-      const passwordHash = await auth.hashPassword(input.password);
+      const passwordHash = identity ? null : await auth.hashPassword(input.password);
       try {
         const created = await deps.database.transaction(async (tx) => {
-          const user = await auth.users.insertWithPassword(tx, { email, name: email.split('@')[0]!, passwordHash });
+          const user = identity
+            ? await auth.users.insertWithIdentity(tx, { email, name: identity.name || email.split('@')[0]!, provider: identity.provider, subject: identity.subject, providerEmail: email })
+            : await auth.users.insertWithPassword(tx, { email, name: email.split('@')[0]!, passwordHash: passwordHash! });
           const tenant = await insertTenant(tx, { name: input.companyName, subdomain, plan }, user.id);
           const actor = { actorUserId: user.id, actorEmail: email };
-          await audit.record({ action: 'auth.signup', ...actor, target: { type: 'user', id: user.id }, details: { via: origin.via } }, origin.context, tx);
+          const method: Record<string, string> = identity ? { method: 'oauth', provider: identity.provider } : { method: 'password' };
+          await audit.record({ action: 'auth.signup', ...actor, target: { type: 'user', id: user.id }, details: { via: origin.via, ...method } }, origin.context, tx);
           await audit.record({ action: 'tenant.created', tenantId: tenant.id, ...actor, target: { type: 'tenant', id: tenant.id }, details: { via: origin.via, plan } }, origin.context, tx);
           return { tenant: toTenant(tenant), userId: user.id };
         });

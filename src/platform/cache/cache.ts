@@ -7,6 +7,8 @@ export interface Cache {
   /** `ttlSeconds` omitted = no expiry. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Reads and deletes in one step: of two concurrent callers, only one gets the value (single-use values). */
+  take(key: string): Promise<string | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -32,6 +32,11 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     async delete(key) {
       entries.delete(key);
     },
+    async take(key) {
+      const value = read(key)?.value ?? null;
+      entries.delete(key);
+      return value;
+    },
     async ping() {},
     async close() {
       clearInterval(sweep);

@@ -25,6 +25,9 @@ export function createRedisCache(redis: Redis, prefix = 'saas:cache:'): Cache {
     async delete(key) {
       await redis.del(prefix + key);
     },
+    async take(key) {
+      return redis.getdel(prefix + key);
+    },
     async ping() {
       await redis.ping();
     },

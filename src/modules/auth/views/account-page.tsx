@@ -4,6 +4,10 @@ import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 import { describeDevice } from '../devices.js';
 import type { MfaStatus } from '../mfa.js';
+import type { PasskeyView } from '../passkeys.js';
+import { PasskeysCard } from './passkeys-card.js';
+import { SmsMfaSection } from './sms-mfa.js';
+import { LinkedAccountsCard, SetPasswordCard, type LinkedAccountsCardProps } from './linked-accounts.js';
 
 export interface AccountSessionView {
   id: string;
@@ -34,6 +38,13 @@ export interface AccountPageProps {
   emailErrors?: { email?: string; current?: string };
   deleteErrors?: { current?: string; confirm?: string; form?: string };
   mfa: MfaStatus;
+  /** The account's passkeys, oldest first. */
+  passkeys?: PasskeyView[];
+  /** Text messages can be sent from this server (off in production without an SMS provider). */
+  smsAvailable?: boolean;
+  /** False for an account made with a sign-in provider that never set a password. */
+  hasPassword: boolean;
+  signIn: Omit<LinkedAccountsCardProps, 'csrfToken' | 'hasPassword'>;
   mfaError?: string;
   emailValue?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
@@ -84,30 +95,34 @@ export function AccountPage(props: AccountPageProps) {
           </form>
         </Card>
 
-        <Card class="mt-6" title="Password" titleId="password-title" description="Changing it signs out every other device.">
-          <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
-            <CsrfField token={props.csrfToken} />
-            <input type="email" name="username" value={props.user.email} autocomplete="username" class="hidden" readonly />
-            <CurrentPassword id="current-password" error={e.current} />
-            <TextField
-              id="new-password"
-              name="password"
-              type="password"
-              label="New password"
-              error={e.password}
-              autocomplete="new-password"
-              required
-              minlength={8}
-              maxlength={128}
-              hint="At least 8 characters; 15 or more recommended."
-            />
-            <div>
-              <Button id="change-password-button" type="submit" variant="primary">
-                Change password
-              </Button>
-            </div>
-          </form>
-        </Card>
+        {props.hasPassword ? (
+          <Card class="mt-6" title="Password" titleId="password-title" description="Changing it signs out every other device.">
+            <form id="change-password-form" method="post" action="/account/password" class="grid gap-4 sm:max-w-md">
+              <CsrfField token={props.csrfToken} />
+              <input type="email" name="username" value={props.user.email} autocomplete="username" class="hidden" readonly />
+              <CurrentPassword id="current-password" error={e.current} />
+              <TextField
+                id="new-password"
+                name="password"
+                type="password"
+                label="New password"
+                error={e.password}
+                autocomplete="new-password"
+                required
+                minlength={8}
+                maxlength={128}
+                hint="At least 8 characters; 15 or more recommended."
+              />
+              <div>
+                <Button id="change-password-button" type="submit" variant="primary">
+                  Change password
+                </Button>
+              </div>
+            </form>
+          </Card>
+        ) : (
+          <SetPasswordCard csrfToken={props.csrfToken} email={props.user.email} />
+        )}
 
         <Card
           class="mt-6"
@@ -152,7 +167,7 @@ export function AccountPage(props: AccountPageProps) {
                 </form>
               )}
             </section>
-            {/* second-factor sections: text messages */}
+            <SmsMfaSection csrfToken={props.csrfToken} mfa={props.mfa} available={props.smsAvailable === true} />
             {mfaOn ? (
               <section class="pt-5" aria-labelledby="mfa-codes-title">
                 <h3 id="mfa-codes-title" class="text-sm font-semibold text-zinc-900 dark:text-white">
@@ -172,8 +187,8 @@ export function AccountPage(props: AccountPageProps) {
             ) : null}
           </div>
         </Card>
-        {/* cards: passkeys */}
-        {/* cards: linked sign-in accounts */}
+        <PasskeysCard csrfToken={props.csrfToken} passkeys={props.passkeys ?? []} />
+        <LinkedAccountsCard csrfToken={props.csrfToken} hasPassword={props.hasPassword} {...props.signIn} />
 
         <Card
           class="mt-6"

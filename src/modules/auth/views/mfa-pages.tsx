@@ -4,6 +4,8 @@ import { raw } from 'hono/html';
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 import type { MfaStatus } from '../mfa.js';
+import { PasskeySecondFactor } from './passkey-sign-in.js';
+import { SmsCodeRequestForm } from './sms-mfa.js';
 
 export interface MfaChallengeProps {
   csrfToken: string;
@@ -63,8 +65,8 @@ export function MfaChallengePage(props: MfaChallengeProps) {
             Continue
           </Button>
         </form>
-        {/* other second factors: passkey */}
-        {/* other second factors: text message */}
+        {props.factors.passkeys > 0 ? <PasskeySecondFactor csrfToken={props.csrfToken} next={props.next} /> : null}
+        {props.factors.smsPhone ? <SmsCodeRequestForm csrfToken={props.csrfToken} next={props.next} phone={props.factors.smsPhone} /> : null}
         <form id="mfa-email-form" method="post" action="/login/mfa/email" class="mt-6 border-t border-zinc-200 pt-6 text-sm dark:border-white/10">
           <CsrfField token={props.csrfToken} />
           <input type="hidden" name="next" value={props.next} />

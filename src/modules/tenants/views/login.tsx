@@ -2,6 +2,7 @@
 // on the root domain.
 import { Layout, AuthCard } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, CsrfField, EmptyState, Icon, TextField } from '../../../platform/views/components.js';
+import { PasskeySignIn } from '../../auth/index.js';
 
 export interface OAuthProviderView {
   id: string;
@@ -23,6 +24,27 @@ export interface LoginPageProps {
   rootUrl?: string;
   oauthProviders?: OAuthProviderView[];
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
+}
+
+/** "Continue with ..." for each provider turned on, then an "or" before the form; nothing when none is. */
+export function ProviderButtons(props: { providers: OAuthProviderView[] }) {
+  if (!props.providers.length) return null;
+  return (
+    <>
+      <div class="space-y-3">
+        {props.providers.map((p) => (
+          <a href={p.url} class="btn btn-secondary btn-full btn-lg">
+            Continue with {p.name}
+          </a>
+        ))}
+      </div>
+      <div class="my-6 flex items-center gap-3 text-xs text-zinc-500 uppercase dark:text-zinc-400">
+        <span class="h-px flex-1 bg-zinc-200 dark:bg-white/10"></span>
+        or
+        <span class="h-px flex-1 bg-zinc-200 dark:bg-white/10"></span>
+      </div>
+    </>
+  );
 }
 
 export function LoginPage(props: LoginPageProps) {
@@ -51,22 +73,7 @@ export function LoginPage(props: LoginPageProps) {
           </>
         }
       >
-        {providers.length ? (
-          <>
-            <div class="space-y-3">
-              {providers.map((p) => (
-                <a href={p.url} class="btn btn-secondary btn-full btn-lg">
-                  Continue with {p.name}
-                </a>
-              ))}
-            </div>
-            <div class="my-6 flex items-center gap-3 text-xs text-zinc-500 uppercase dark:text-zinc-400">
-              <span class="h-px flex-1 bg-zinc-200 dark:bg-white/10"></span>
-              or
-              <span class="h-px flex-1 bg-zinc-200 dark:bg-white/10"></span>
-            </div>
-          </>
-        ) : null}
+        <ProviderButtons providers={providers} />
 
         <form id="login-form" method="post" action="/login">
           <CsrfField token={props.csrfToken} />
@@ -113,7 +120,7 @@ export function LoginPage(props: LoginPageProps) {
             Log in
           </Button>
         </form>
-        {/* passkey sign-in */}
+        <PasskeySignIn csrfToken={props.csrfToken} next={props.next} />
       </AuthCard>
     </Layout>
   );

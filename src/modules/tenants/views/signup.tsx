@@ -3,6 +3,7 @@
 // moves on to the new workspace's dashboard.
 import { Layout, AuthCard } from '../../../platform/views/layout.js';
 import { Alert, Button, CsrfField, Icon, TextField } from '../../../platform/views/components.js';
+import { ProviderButtons, type OAuthProviderView } from './login.js';
 
 export interface SignupValues {
   companyName: string;
@@ -22,11 +23,15 @@ export interface SignupFormProps {
   errors?: SignupErrors;
   /** Plan id chosen on the pricing page (kept in a hidden field). */
   plan?: string;
+  /** Signing up with a provider that vouched for this address: no email or password fields. */
+  identity?: { providerName: string; email: string } | undefined;
 }
 
 export type SignupPageProps = SignupFormProps & {
   /** Display name of the chosen plan, when known (e.g. "Pro"). */
   planName?: string;
+  /** "Continue with ..." buttons for the providers turned on. */
+  oauthProviders?: OAuthProviderView[];
 };
 
 /** The form alone: the full page embeds it, and htmx swaps it (outerHTML) when errors come back. */
@@ -78,30 +83,46 @@ export function SignupForm(props: SignupFormProps) {
         suffix={`.${props.baseDomain}`}
         hint="Lowercase letters, numbers and hyphens. Your team signs in here."
       />
-      <TextField
-        id="email"
-        name="email"
-        type="email"
-        label="Work email"
-        value={v.email}
-        error={e.email}
-        autocomplete="email"
-        inputmode="email"
-        verbatim
-        required
-        placeholder="you@company.com"
-      />
-      <TextField
-        id="password"
-        name="password"
-        type="password"
-        label="Password"
-        error={e.password}
-        autocomplete="new-password"
-        required
-        minlength={8}
-        hint="At least 8 characters; 15 or more recommended. A few unrelated words make a strong one."
-      />
+      {props.identity ? (
+        <div id="signup-identity" class="mt-2 rounded-lg border border-zinc-200 px-4 py-3 text-sm dark:border-white/10">
+          <p>
+            Signing up with {props.identity.providerName} as <strong class="font-semibold break-all text-zinc-900 dark:text-white">{props.identity.email}</strong>.
+          </p>
+          <p class="mt-1 muted">
+            You sign in with {props.identity.providerName}; you can set a password later.{' '}
+            <a href="/signup?with=email" class="link">
+              Use an email and password instead
+            </a>
+          </p>
+        </div>
+      ) : (
+        <>
+          <TextField
+            id="email"
+            name="email"
+            type="email"
+            label="Work email"
+            value={v.email}
+            error={e.email}
+            autocomplete="email"
+            inputmode="email"
+            verbatim
+            required
+            placeholder="you@company.com"
+          />
+          <TextField
+            id="password"
+            name="password"
+            type="password"
+            label="Password"
+            error={e.password}
+            autocomplete="new-password"
+            required
+            minlength={8}
+            hint="At least 8 characters; 15 or more recommended. A few unrelated words make a strong one."
+          />
+        </>
+      )}
 
       <Button id="signup-button" type="submit" variant="primary" size="lg" full indicator class="mt-8">
         Create workspace
@@ -165,6 +186,7 @@ export function SignupPage(props: SignupPageProps) {
           </>
         }
       >
+        {props.identity ? null : <ProviderButtons providers={props.oauthProviders ?? []} />}
         <SignupForm {...props} />
       </AuthCard>
     </Layout>
