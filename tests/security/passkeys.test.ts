@@ -102,6 +102,11 @@ describe('passkeys', () => {
     assert.equal(o.authenticatorSelection.residentKey, 'required');
     assert.equal(o.authenticatorSelection.userVerification, 'preferred');
     assert.deepEqual(o.excludeCredentials, []);
+    // The same algorithms on every runtime (Node 24's WebCrypto would add ML-DSA): Ed25519, ES256, RS256.
+    assert.deepEqual(
+      o.pubKeyCredParams.map((p: { alg: number }) => p.alg),
+      [-8, -7, -257],
+    );
     const created = authenticator.create(o);
     const added = await b.request('POST', host, '/account/passkeys', { _csrf: token, response: JSON.stringify(created) });
     assert.equal(added.statusCode, 200);

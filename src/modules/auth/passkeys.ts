@@ -94,6 +94,9 @@ export function checkPasskeyName(input: string): { name: string } | { error: str
 }
 
 /** The WebAuthn user handle: the account's id as 16 bytes (no email or name in it). */
+/** COSE algorithm ids accepted for new passkeys: EdDSA (Ed25519), ES256, RS256. */
+const SUPPORTED_ALGORITHMS = [-8, -7, -257];
+
 function userHandleOf(userId: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(userId.replace(/-/g, ''), 'hex'));
 }
@@ -219,6 +222,10 @@ export function createPasskeys(deps: { config: AppConfig; database: Database; ca
         timeout: PASSKEY_CHALLENGE_TTL_SECONDS * 1000,
         excludeCredentials: existing.map((c) => ({ id: c.credentialId, ...(transportsOf(c.transports) ? { transports: transportsOf(c.transports)! } : {}) })),
         authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'preferred' },
+        // Ed25519, ES256, RS256: what every authenticator offers. The library adds ML-DSA where the
+        // runtime's WebCrypto has it (Node 24, experimental); a passkey made with it would stop
+        // working on a runtime without it, so the list does not depend on the runtime.
+        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
       });
       await storeChallenge('register', input.sessionId, { challenge: options.challenge, origin: input.origin, userId: input.userId, name: input.passkeyName });
       return options;
