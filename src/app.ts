@@ -22,11 +22,19 @@ import './platform/http/request-context.js';
 import { createServices, type Services } from './services.js';
 import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, oauthRoutes, passkeyRoutes, passwordRoutes, smsMfaRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { createLoginPage, createSignInCompletion, createTenantGuards, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
+import { requirePermission, type PermissionGuard, type RouteAccess, type TenantRouteGuards } from './modules/access/index.js';
+import { createLoginPage, createSignInCompletion, createTenantGuards, membersRoutes, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
 import { marketingRoutes } from './modules/marketing/index.js';
 import { opsRoutes } from './modules/ops/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every tenant route and the access it needs (read by the role-by-route test and docs). */
+    tenantRouteAccess: readonly { method: string; url: string; access: RouteAccess }[];
+  }
+}
 
 const projectRoot = (() => {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -114,6 +122,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
       tags: [
         { name: 'auth', description: 'Tokens' },
         { name: 'tenants', description: 'Workspaces' },
+        { name: 'members', description: 'Members of a workspace and their roles' },
         { name: 'data', description: 'The sample tenant-scoped resource' },
         { name: 'dashboard', description: 'Tenant statistics' },
         { name: 'ops', description: 'Probes' },
@@ -144,8 +153,26 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
       return reply;
     }
   };
-  const webGuards = [requireTenantSite, authGuards.requireWebUser, tenantGuards.requireMember];
-  const apiGuards = [authGuards.requireApiUser, tenantGuards.requireMember];
+  /** Guards of a tenant page or API route (its `preValidation`): who (session or bearer), membership, then the role's permission. */
+  const tenantRoutes: TenantRouteGuards = {
+    web: (access) => [requireTenantSite, authGuards.requireWebUser, tenantGuards.requireMember, requirePermission(access)],
+    api: (access) => [authGuards.requireApiUser, tenantGuards.requireMember, requirePermission(access)],
+  };
+  // Deny by default: a tenant route that checks membership but names no permission does not start.
+  // The guards run as `preValidation`, before the body and parameters are validated: a caller who
+  // may not use a route learns nothing from its validation errors.
+  const routeAccess: { method: string; url: string; access: RouteAccess }[] = [];
+  app.addHook('onRoute', (route) => {
+    if ([route.preHandler ?? []].flat().includes(tenantGuards.requireMember)) {
+      throw new Error(`${String(route.method)} ${route.url}: tenant guards go in preValidation (preValidation: tenantRoutes.web/api(...))`);
+    }
+    const handlers = [route.preValidation ?? []].flat();
+    if (!handlers.includes(tenantGuards.requireMember)) return;
+    const guard = handlers.find((h): h is PermissionGuard => typeof (h as Partial<PermissionGuard>).access === 'string');
+    if (!guard) throw new Error(`${String(route.method)} ${route.url}: a tenant route must name its permission (tenantRoutes.web/api)`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: guard.access });
+  });
+  app.decorate('tenantRouteAccess', routeAccess);
 
   await app.register(opsRoutes, { deps, version: VERSION });
   await app.register(marketingRoutes);
@@ -167,6 +194,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
         ? `You are the only owner of ${sole.map((t) => t.name).join(', ')}. Make another member an owner, or delete the workspace, before deleting your account.`
         : null;
     },
+    roleIn: (tenantId, userId) => services.tenants.getMembershipRole(tenantId, userId),
   });
   await app.register(smsMfaRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, sms: services.smsMfa });
   const { completeSignIn } = createSignInCompletion({ config, auth: services.auth, audit: services.audit, tenants: services.tenants });
@@ -174,9 +202,10 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(passkeyRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, passkeys: services.passkeys, completeSignIn, showLogin: createLoginPage({ config, auth: services.auth }) });
   await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants, throttles: deps.throttles });
-  await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, apiGuards, webGuards });
-  await app.register(dataRoutes, { data: services.data, apiGuards, webGuards });
-  await app.register(auditRoutes, { config, audit: services.audit, webGuards });
+  await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, tenantRoutes });
+  await app.register(dataRoutes, { data: services.data, tenantRoutes });
+  await app.register(auditRoutes, { config, audit: services.audit, tenantRoutes });
+  await app.register(membersRoutes, { config, members: services.members, tenantRoutes });
 
   return app;
 }

@@ -24,7 +24,7 @@ export async function seedDemo(deps: Deps, services: Services): Promise<SeedResu
   const result = { tenantUrl: url.origin, email: DEMO.email, password: DEMO.password };
   if (await services.tenants.getTenantBySubdomain(DEMO.subdomain)) return { created: false, ...result };
   const { tenant, userId } = await services.tenants.signUp({ ...DEMO, plan: 'professional' }, { context: SYSTEM_CONTEXT, via: 'seed' });
-  await services.tenants.forgetMembership(tenant.id, userId);
+  await services.tenants.refreshMembership(tenant.id, userId);
   await services.auth.users.markEmailVerified(userId); // example.com receives no mail: nothing to confirm
   const scope = services.tenants.getTenantDb(tenant.id);
   const samples = [

@@ -6,7 +6,7 @@ import type { Deps } from './platform/deps.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
-import { createTenantsService } from './modules/tenants/index.js';
+import { createMembersService, createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
   const audit = createAuditService(deps);
@@ -15,7 +15,8 @@ export function createServices(deps: Deps) {
   const smsMfa = createSmsMfa({ database: deps.database, secretKey: deps.config.secretKey, sms: deps.sms, throttles: deps.throttles, log: deps.log });
   const passkeys = createPasskeys(deps);
   const tenants = createTenantsService(deps, auth, audit);
+  const members = createMembersService(deps, tenants, audit);
   const data = createDataService();
-  return { audit, auth, login, passkeys, smsMfa, tenants, data };
+  return { audit, auth, login, passkeys, smsMfa, tenants, members, data };
 }
 export type Services = ReturnType<typeof createServices>;

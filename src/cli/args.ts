@@ -61,4 +61,4 @@ export function parseQueues(value: string): QueueName[] {
 }
 
 /** Member roles, from the module's small roles file (not its index: that loads the auth library). */
-export { MEMBER_ROLES as ROLE_NAMES } from '../modules/tenants/roles.js';
+export { MEMBER_ROLES as ROLE_NAMES } from '../modules/access/index.js';

@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'mfa_required'
   | 'forbidden'
+  | 'permission_denied'
   | 'not_found'
   | 'conflict'
   | 'too_many_requests'
@@ -19,6 +20,8 @@ const STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   mfa_required: 401,
   forbidden: 403,
+  /** A member whose role lacks the route's permission. */
+  permission_denied: 403,
   not_found: 404,
   conflict: 409,
   too_many_requests: 429,

@@ -36,7 +36,7 @@ async function createTenant(name: string, subdomain: string, opts: CreateOptions
       tenant = result.tenant;
       ownerId = result.userId;
     }
-    await tenants.forgetMembership(tenant.id, ownerId);
+    await tenants.refreshMembership(tenant.id, ownerId);
     const url = tenantOrigin(ctx.config, tenant.subdomain);
 
     if (opts.json) {

@@ -1,8 +1,8 @@
-/** The tenant's audit log page (owners and admins): /settings/audit with filters and paging. */
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+/** The tenant's audit log page (permission `audit:read`: owners and admins): /settings/audit with filters and paging. */
+import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../platform/config.js';
-import { forbidden } from '../../platform/errors.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
+import { permissionsOf, type TenantRouteGuards } from '../access/index.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from './actions.js';
 import type { AuditFilters, AuditService } from './audit.service.js';
 import { AuditPage, AuditResults, type AuditFilterValues } from './views/audit-page.js';
@@ -10,13 +10,10 @@ import { AuditPage, AuditResults, type AuditFilterValues } from './views/audit-p
 interface Options {
   config: AppConfig;
   audit: AuditService;
-  /** Session cookie + tenant membership. */
-  webGuards: preHandlerAsyncHookHandler[];
+  tenantRoutes: TenantRouteGuards;
 }
 
 const PER_PAGE = 50;
-/** Until roles have their own permissions, the audit log is for those who administer the tenant. */
-const CAN_READ = new Set(['owner', 'admin']);
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Query string -> filters; anything malformed is dropped rather than refused (it is a filter form). */
@@ -49,11 +46,10 @@ function readFilters(query: Record<string, unknown>): { values: AuditFilterValue
 }
 
 export async function auditRoutes(app: FastifyInstance, opts: Options) {
-  const { audit, config, webGuards } = opts;
+  const { audit, config, tenantRoutes } = opts;
 
-  app.get('/settings/audit', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {
+  app.get('/settings/audit', { preValidation: tenantRoutes.web('audit:read'), schema: { hide: true } }, async (request, reply) => {
     const role = request.membership!.role;
-    if (!CAN_READ.has(role)) throw forbidden('Only owners and admins of this workspace can see its audit log');
     const { values, filters, page } = readFilters(request.query as Record<string, unknown>);
     const result = await request.tenantDb!.read((tx) => audit.listForTenant(tx, filters, page, PER_PAGE));
     const results = { items: result.items, page, hasMore: result.hasMore, filters: values };
@@ -66,6 +62,7 @@ export async function auditRoutes(app: FastifyInstance, opts: Options) {
         user: { name: request.auth!.name, email: request.auth!.email },
         tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
         role,
+        permissions: permissionsOf(role),
         rootUrl: config.publicUrl.origin,
       }),
     );

@@ -9,6 +9,7 @@ import { appendSetCookies, clientInfo, formField } from '../../platform/http/for
 import { sendPage } from '../../platform/http/htmx.js';
 import type { Throttle, Throttles } from '../../platform/rate-limit/throttles.js';
 import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from '../audit/index.js';
+import { permissionsOf } from '../access/index.js';
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import { OAUTH_PROVIDERS, type OAuthService } from './oauth.js';
@@ -71,6 +72,8 @@ interface Options {
   passkeys: Passkeys;
   /** Why this user cannot delete their account now (e.g. the only owner of a workspace), or null. */
   accountDeletionBlocker: (userId: string) => Promise<string | null>;
+  /** The user's role in a workspace, or null: on a workspace's host the navigation follows it. */
+  roleIn?: (tenantId: string, userId: string) => Promise<string | null>;
 }
 
 export async function accountRoutes(app: FastifyInstance, opts: Options) {
@@ -85,7 +88,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
     status = 200,
   ) {
     const me = request.auth!;
-    const [sessions, events, mfa, links, hasPassword, signInMethods, passkeys] = await Promise.all([
+    const [sessions, events, mfa, links, hasPassword, signInMethods, passkeys, role] = await Promise.all([
       auth.listSessions(me.userId),
       audit.listForUser(me.userId, 15),
       auth.mfa.status(me.userId),
@@ -93,6 +96,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
       auth.hasPassword(me.userId),
       opts.oauth.signInMethodCount(me.userId),
       opts.passkeys.list(me.userId),
+      request.tenant && opts.roleIn ? opts.roleIn(request.tenant.id, me.userId) : null,
     ]);
     const linkedProviders = new Set<string>(links.map((l) => l.provider));
     reply.header('cache-control', 'no-store');
@@ -112,6 +116,7 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
         passkeys,
         smsAvailable: config.sms !== null,
         tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
+        ...(role ? { role, permissions: permissionsOf(role) } : {}),
         rootUrl: config.publicUrl.origin,
         sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
         activity: events.map((e) => ({ occurredAt: e.occurredAt, label: isAuditAction(e.action) ? AUDIT_ACTIONS[e.action] : e.action, outcome: e.outcome, ip: e.ip })),

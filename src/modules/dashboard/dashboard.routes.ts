@@ -1,5 +1,6 @@
 /** The tenant's dashboard: the page, its stats card (htmx, refreshed every 30 s) and the stats as JSON. */
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ANY_MEMBER, permissionsOf, type TenantRouteGuards } from '../access/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { AppConfig } from '../../platform/config.js';
@@ -14,8 +15,7 @@ interface Options {
   config: AppConfig;
   tenants: TenantsService;
   data: DataService;
-  apiGuards: preHandlerAsyncHookHandler[];
-  webGuards: preHandlerAsyncHookHandler[];
+  tenantRoutes: TenantRouteGuards;
 }
 
 const StatsSchema = Type.Object({
@@ -35,7 +35,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: Options) {
     return { members, dataItems, plan: tenant.plan, planLimitItems: findPlan(tenant.plan)?.limits.dataItems ?? null };
   }
 
-  r.get('/dashboard', { preHandler: opts.webGuards, schema: { hide: true } }, async (request, reply) =>
+  r.get('/dashboard', { preValidation: opts.tenantRoutes.web(ANY_MEMBER), schema: { hide: true } }, async (request, reply) =>
     sendPage(
       reply,
       DashboardPage({
@@ -43,19 +43,20 @@ export async function dashboardRoutes(app: FastifyInstance, opts: Options) {
         user: { name: request.auth!.name, email: request.auth!.email },
         tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain, plan: request.tenant!.plan },
         role: request.membership!.role,
+        permissions: permissionsOf(request.membership!.role),
         rootUrl: opts.config.publicUrl.origin,
       }),
     ),
   );
 
-  r.get('/dashboard/stats', { preHandler: opts.webGuards, schema: { hide: true } }, async (request, reply) =>
+  r.get('/dashboard/stats', { preValidation: opts.tenantRoutes.web(ANY_MEMBER), schema: { hide: true } }, async (request, reply) =>
     sendFragment(reply, DashboardStats({ stats: await stats(request) })),
   );
 
   r.get(
     '/api/dashboard/stats',
     {
-      preHandler: opts.apiGuards,
+      preValidation: opts.tenantRoutes.api(ANY_MEMBER),
       schema: { tags: ['dashboard'], summary: "The tenant's headline numbers", security: [{ bearerAuth: [] }], response: { 200: StatsSchema, ...problemResponses(401, 403, 404) } },
     },
     async (request) => {

@@ -2,10 +2,11 @@
  * The sample resource over HTTP: a JSON API (`/api/data`, bearer token) and an htmx page (`/data`,
  * session cookie). Handlers stay thin: guards establish who and which tenant, the service does the rest.
  */
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.js';
+import { permissionsOf, type TenantRouteGuards } from '../access/index.js';
 import { formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
 import { PageQuery, problemResponses } from '../../platform/http/schemas.js';
@@ -15,10 +16,7 @@ import { DataCreateForm, DataPage, DataRow, DataRows } from './views/data-page.j
 
 interface Options {
   data: DataService;
-  /** Bearer token + tenant membership, for the API. */
-  apiGuards: preHandlerAsyncHookHandler[];
-  /** Session cookie + tenant membership, for the page. */
-  webGuards: preHandlerAsyncHookHandler[];
+  tenantRoutes: TenantRouteGuards;
 }
 
 const toJson = (item: DataItem) => ({
@@ -32,14 +30,14 @@ const toJson = (item: DataItem) => ({
 
 export async function dataRoutes(app: FastifyInstance, opts: Options) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { data, apiGuards, webGuards } = opts;
+  const { data, tenantRoutes } = opts;
   const api = { tags: ['data'], security: [{ bearerAuth: [] }] };
 
   // ---- JSON API
   r.get(
     '/api/data',
     {
-      preHandler: apiGuards,
+      preValidation: tenantRoutes.api('data:read'),
       schema: {
         ...api,
         summary: "List the tenant's items, newest first",
@@ -60,7 +58,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
   r.post(
     '/api/data',
     {
-      preHandler: apiGuards,
+      preValidation: tenantRoutes.api('data:write'),
       schema: { ...api, summary: 'Create an item', body: CreateDataItemBody, response: { 201: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
     },
     async (request, reply) => {
@@ -71,14 +69,14 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
 
   r.get(
     '/api/data/:id',
-    { preHandler: apiGuards, schema: { ...api, summary: 'Get an item', params: IdParams, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404) } } },
+    { preValidation: tenantRoutes.api('data:read'), schema: { ...api, summary: 'Get an item', params: IdParams, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404) } } },
     async (request) => toJson(await data.get(request.tenantDb!, request.params.id)),
   );
 
   r.patch(
     '/api/data/:id',
     {
-      preHandler: apiGuards,
+      preValidation: tenantRoutes.api('data:write'),
       schema: { ...api, summary: 'Update an item', params: IdParams, body: UpdateDataItemBody, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
     },
     async (request) => toJson(await data.update(request.tenantDb!, request.params.id, request.body)),
@@ -87,7 +85,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
   r.put(
     '/api/data/:id',
     {
-      preHandler: apiGuards,
+      preValidation: tenantRoutes.api('data:write'),
       schema: { ...api, summary: 'Replace an item', params: IdParams, body: CreateDataItemBody, response: { 200: DataItemSchema, ...problemResponses(401, 403, 404, 422) } },
     },
     async (request) =>
@@ -96,7 +94,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
 
   r.delete(
     '/api/data/:id',
-    { preHandler: apiGuards, schema: { ...api, summary: 'Delete an item', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
+    { preValidation: tenantRoutes.api('data:write'), schema: { ...api, summary: 'Delete an item', params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
     async (request, reply) => {
       await data.remove(request.tenantDb!, request.params.id);
       return reply.code(204).send(null);
@@ -109,21 +107,23 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
     user: { name: request.auth!.name, email: request.auth!.email },
     tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
     role: request.membership!.role,
+    permissions: permissionsOf(request.membership!.role),
   });
 
   // The first page is rendered with the page (fast first paint, works without JavaScript); the rest scroll in.
-  r.get('/data', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {
+  r.get('/data', { preValidation: tenantRoutes.web('data:read'), schema: { hide: true } }, async (request, reply) => {
     const initial = await data.list(request.tenantDb!, 1);
     return sendPage(reply, DataPage({ ...pageProps(request, reply.generateCsrf()), initial }));
   });
 
-  r.get('/data/list', { preHandler: webGuards, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+  r.get('/data/list', { preValidation: tenantRoutes.web('data:read'), schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const page = request.query.page ?? 1;
     const result = await data.list(request.tenantDb!, page, request.query.per_page ?? 20);
-    return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, page, csrfToken: reply.generateCsrf() }));
+    const canWrite = permissionsOf(request.membership!.role).has('data:write');
+    return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, page, csrfToken: reply.generateCsrf(), canWrite }));
   });
 
-  r.post('/data', { preHandler: webGuards, schema: { hide: true } }, async (request, reply) => {
+  r.post('/data', { preValidation: tenantRoutes.web('data:write'), schema: { hide: true } }, async (request, reply) => {
     const values = { name: formField(request.body, 'name', 1000), description: formField(request.body, 'description', 10_000) };
     try {
       const item = await data.create(request.tenantDb!, request.tenant!.plan, values, request.auth!.userId);
@@ -142,12 +142,12 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
     }
   });
 
-  r.delete('/data/:id', { preHandler: webGuards, schema: { hide: true, params: IdParams } }, async (request, reply) => {
+  r.delete('/data/:id', { preValidation: tenantRoutes.web('data:write'), schema: { hide: true, params: IdParams } }, async (request, reply) => {
     await data.remove(request.tenantDb!, request.params.id);
     return sendFragment(reply, ''); // htmx swaps the row out
   });
 
-  r.post('/data/:id/delete', { preHandler: webGuards, schema: { hide: true, params: IdParams } }, async (request, reply) => {
+  r.post('/data/:id/delete', { preValidation: tenantRoutes.web('data:write'), schema: { hide: true, params: IdParams } }, async (request, reply) => {
     await data.remove(request.tenantDb!, request.params.id);
     return reply.redirect('/data', 303);
   });

@@ -1,6 +1,10 @@
 /** Tenants: sign-up, the tenant directory, memberships, Host -> tenant resolution. */
 /** The TenantManager service: signUp, createTenant, getTenantBySubdomain, getTenantDb, memberships. */
 export { createTenantsService, type TenantsService, type Tenant, type SignUpInput } from './tenants.service.js';
+/** Members of a workspace: list, change role, remove, leave (with the grant and last-owner rules). */
+export { createMembersService, type MembersService, type Member, type MemberActor } from './members.service.js';
+/** The members page (/settings/members) and API (/api/members). */
+export { membersRoutes } from './members.routes.js';
 /** Host resolution (`resolveSite`) and the membership guard (`requireMember`). */
 export { createTenantGuards, subdomainOf, type TenantGuards } from './tenants.guards.js';
 /** Subdomain rules. */
@@ -12,6 +16,6 @@ export { sessionRoutes } from './session.routes.js';
 /** The login page as every sign-in route shows it (with the provider buttons), for routes of other modules too (passkeys). */
 export { createLoginPage, type ShowLogin } from './login-page.js';
 /** Built-in member roles. */
-export { MEMBER_ROLES, isMemberRole, type MemberRole } from './roles.js';
+export { MEMBER_ROLES, isMemberRole, type MemberRole } from '../access/index.js';
 /** The last step of every browser sign-in: membership on a tenant's host, second factor, where to go next. */
 export { createSignInCompletion, type SignInCompletion } from './sign-in-completion.js';

@@ -1,6 +1,7 @@
 /** All SQL for the tenant directory and memberships. */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx, TenantDb } from '../../platform/db/database.js';
+import { users } from '../auth/auth.tables.js';
 import { memberships, tenants } from './tenants.tables.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
@@ -48,6 +49,45 @@ export function createTenantsRepository(db: Db) {
         .from(memberships)
         .where(eq(memberships.tenantId, tx.tenantId))
         .orderBy(asc(memberships.createdAt));
+    },
+    /** Members (or the one member `onlyUserId`) with their names and emails, oldest first; users is a global table, RLS limits the memberships. */
+    async listMembersWithUsers(tx: TenantDb, onlyUserId?: string): Promise<{ userId: string; name: string; email: string; role: string; joinedAt: Date }[]> {
+      return tx
+        .select({ userId: memberships.userId, name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.createdAt })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.tenantId, tx.tenantId), onlyUserId ? eq(memberships.userId, onlyUserId) : undefined))
+        .orderBy(asc(memberships.createdAt), asc(memberships.userId));
+    },
+    /**
+     * Locks the scoped tenant's owner memberships (in user id order, so two changes never deadlock)
+     * and returns their user ids: every membership change takes this lock first, so changes of one
+     * tenant run one after another and the owner count they see is the committed one.
+     */
+    async lockOwners(tx: TenantDb): Promise<string[]> {
+      const rows = await tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .where(and(eq(memberships.tenantId, tx.tenantId), eq(memberships.role, 'owner')))
+        .orderBy(asc(memberships.userId))
+        .for('update');
+      return rows.map((r) => r.userId);
+    },
+    /** A membership of the scoped tenant, locked for the rest of the transaction. */
+    async lockMembership(tx: TenantDb, userId: string): Promise<MembershipRow | null> {
+      const [row] = await tx
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.tenantId, tx.tenantId), eq(memberships.userId, userId)))
+        .limit(1)
+        .for('update');
+      return row ?? null;
+    },
+    async setMemberRole(tx: TenantDb, userId: string, role: string): Promise<void> {
+      await tx.update(memberships).set({ role }).where(and(eq(memberships.tenantId, tx.tenantId), eq(memberships.userId, userId)));
+    },
+    async deleteMembership(tx: TenantDb, userId: string): Promise<void> {
+      await tx.delete(memberships).where(and(eq(memberships.tenantId, tx.tenantId), eq(memberships.userId, userId)));
     },
     async countMembers(tx: TenantDb): Promise<number> {
       const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.tenantId, tx.tenantId));

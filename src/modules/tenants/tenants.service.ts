@@ -15,7 +15,7 @@ import { type ProviderIdentity, checkPasswordPolicy, normalizeEmail, type AuthSe
 import { SYSTEM_CONTEXT, type AuditContext, type AuditService } from '../audit/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
-import { isMemberRole, MEMBER_ROLES } from './roles.js';
+import { isMemberRole, MEMBER_ROLES } from '../access/index.js';
 
 export interface Tenant {
   id: string;
@@ -208,7 +208,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       return { tenantId, run: (fn) => deps.database.withTenant(tenantId, fn), read: (fn) => deps.database.readTenant(tenantId, fn) };
     },
 
-    /** The user's role in the tenant, or null when not a member. Cached; changes must call `forgetMembership`. */
+    /** The user's role in the tenant, or null when not a member. Cached; changes must call `refreshMembership`. */
     async getMembershipRole(tenantId: string, userId: string): Promise<string | null> {
       const key = `membership:${tenantId}:${userId}`;
       const local = localRoles.get(key);
@@ -217,16 +217,25 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       if (role === null) {
         const membership = await deps.database.withTenant(tenantId, (tx) => repo.findMembership(tx, userId));
         role = membership?.role ?? '';
-        await deps.cache.set(key, role, MEMBERSHIP_CACHE_SECONDS);
+        // Only into an empty slot: a change committed meanwhile wrote the new role (refreshMembership),
+        // and this read, older than that change, must not put the old one back.
+        await deps.cache.setIfAbsent(key, role, MEMBERSHIP_CACHE_SECONDS);
       }
       localRoles.set(key, role);
       return role || null;
     },
 
-    async forgetMembership(tenantId: string, userId: string): Promise<void> {
+    /**
+     * After a membership changed (role, removal, a new member): reads the committed role and writes
+     * it to the shared cache, so every process's next look sees it (this one at once, others once
+     * their 5-second local memo lapses).
+     */
+    async refreshMembership(tenantId: string, userId: string): Promise<void> {
       const key = `membership:${tenantId}:${userId}`;
-      localRoles.delete(key);
-      await deps.cache.delete(key);
+      const membership = await deps.database.withTenant(tenantId, (tx) => repo.findMembership(tx, userId));
+      const role = membership?.role ?? '';
+      await deps.cache.set(key, role, MEMBERSHIP_CACHE_SECONDS);
+      localRoles.set(key, role);
     },
 
     async listTenantsForUser(userId: string): Promise<(Tenant & { role: string })[]> {
@@ -273,7 +282,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
         }
         await repo.insertMembership(tx, userId, role);
       });
-      await service.forgetMembership(tenantId, userId);
+      await service.refreshMembership(tenantId, userId);
     },
 
     /** Everyone in the tenant with their role, oldest membership first. */

@@ -29,6 +29,11 @@ export function createMemoryCache(now: () => number = Date.now): Cache {
     async set(key, value, ttlSeconds) {
       entries.set(key, { value, expiresAt: ttlSeconds ? now() + ttlSeconds * 1000 : Infinity });
     },
+    async setIfAbsent(key, value, ttlSeconds) {
+      if (read(key)) return false;
+      entries.set(key, { value, expiresAt: now() + ttlSeconds * 1000 });
+      return true;
+    },
     async delete(key) {
       entries.delete(key);
     },

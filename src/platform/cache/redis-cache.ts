@@ -22,6 +22,9 @@ export function createRedisCache(redis: Redis, prefix = 'saas:cache:'): Cache {
       if (ttlSeconds) await redis.set(prefix + key, value, 'EX', ttlSeconds);
       else await redis.set(prefix + key, value);
     },
+    async setIfAbsent(key, value, ttlSeconds) {
+      return (await redis.set(prefix + key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
     async delete(key) {
       await redis.del(prefix + key);
     },

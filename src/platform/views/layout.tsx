@@ -39,9 +39,11 @@ export interface LayoutProps {
   /** Extra elements for <head>, e.g. <meta http-equiv="refresh">. */
   headExtra?: unknown;
   /** Marks the matching nav link with aria-current="page". */
-  active?: 'dashboard' | 'data' | 'audit' | 'account' | 'pricing' | 'login' | 'signup';
-  /** The signed-in member's role in the tenant: administrators get the administration links. */
+  active?: 'dashboard' | 'data' | 'members' | 'audit' | 'account' | 'pricing' | 'login' | 'signup';
+  /** The signed-in member's role in the tenant. */
   role?: string;
+  /** The permissions of the member's role (`permissionsOf(role)`): decides which navigation links show. */
+  permissions?: ReadonlySet<string>;
   /** <meta name="description">. */
   description?: string;
   /** Adds <meta name="robots" content="noindex"> (app pages, errors). */
@@ -104,7 +106,8 @@ function Header(props: LayoutProps) {
     ? [
         { key: 'dashboard', href: '/dashboard', label: 'Dashboard' },
         { key: 'data', href: '/data', label: 'Data' },
-        ...(props.role === 'owner' || props.role === 'admin' ? [{ key: 'audit' as const, href: '/settings/audit', label: 'Audit log' }] : []),
+        ...(props.permissions?.has('members:read') ? [{ key: 'members' as const, href: '/settings/members', label: 'Members' }] : []),
+        ...(props.permissions?.has('audit:read') ? [{ key: 'audit' as const, href: '/settings/audit', label: 'Audit log' }] : []),
       ]
     : [
         { key: 'pricing', href: `${rootUrl}/pricing`, label: 'Pricing' },
@@ -138,7 +141,7 @@ function Header(props: LayoutProps) {
 
         <nav aria-label="Main" class="ml-4 hidden items-center gap-1 md:flex">
           {links.map((l) => (
-            <a href={l.href} class="nav-link" aria-current={current(l.key)}>
+            <a href={l.href} class="nav-link whitespace-nowrap" aria-current={current(l.key)}>
               {l.label}
             </a>
           ))}
@@ -358,8 +361,10 @@ export interface AppPageContext {
   csrfToken: string;
   user: { name: string; email: string };
   tenant: { name: string; subdomain: string };
-  /** The member's role: decides which navigation links show. */
+  /** The member's role. */
   role?: string;
+  /** The permissions of the member's role (`permissionsOf(role)`): decides which navigation links show. */
+  permissions?: ReadonlySet<string>;
   rootUrl?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
 }
@@ -376,6 +381,7 @@ export function AppLayout(props: { page: AppPageContext; title: string; active?:
       user={page.user}
       tenant={page.tenant}
       role={page.role}
+      permissions={page.permissions}
       rootUrl={page.rootUrl}
       flash={page.flash}
       noindex

@@ -31,6 +31,8 @@ export interface AccountPageProps {
   emailVerified: boolean;
   tenant: { name: string; subdomain: string } | null;
   role?: string;
+  /** The role's permissions in the workspace of this host: decide the navigation links. */
+  permissions?: ReadonlySet<string>;
   rootUrl: string;
   sessions: AccountSessionView[];
   activity: AccountActivityView[];
@@ -63,7 +65,7 @@ export function AccountPage(props: AccountPageProps) {
   const others = props.sessions.filter((s) => !s.current).length;
   const mfaOn = props.mfa.totp || props.mfa.smsPhone !== null || props.mfa.passkeys > 0;
   return (
-    <Layout title="Your account" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant} role={props.role} rootUrl={props.rootUrl} flash={props.flash} noindex>
+    <Layout title="Your account" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant} role={props.role} permissions={props.permissions} rootUrl={props.rootUrl} flash={props.flash} noindex>
       <div class="container-page max-w-4xl py-8 sm:py-10">
         <h1 class="page-title">Your account</h1>
         <p class="mt-1 flex flex-wrap items-center gap-2 text-sm muted">

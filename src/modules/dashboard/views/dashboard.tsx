@@ -8,6 +8,8 @@ export interface DashboardPageProps {
   user: { name: string; email: string };
   tenant: { name: string; subdomain: string; plan: string };
   role: string;
+  /** The role's permissions: decide the navigation links. */
+  permissions?: ReadonlySet<string>;
   /** Root-site URL (e.g. http://localhost:8000); used to show the workspace address and docs link. */
   rootUrl?: string;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];

@@ -34,6 +34,8 @@ export interface DataPageProps {
   csrfToken: string;
   user: { name: string; email: string };
   role?: string;
+  /** The role's permissions: decide the navigation links. */
+  permissions?: ReadonlySet<string>;
   tenant: { name: string; subdomain: string };
   createErrors?: { name?: string; description?: string; form?: string };
   values?: DataCreateValues;
@@ -100,7 +102,8 @@ export function DataCreateForm(props: DataCreateFormProps) {
 }
 
 /** One table row (the fragment returned after a create). */
-export function DataRow(props: { item: DataItemView; csrfToken: string }) {
+/** `canWrite`: the member's role may delete items (data:write); otherwise the row has no delete button. Default true. */
+export function DataRow(props: { item: DataItemView; csrfToken: string; canWrite?: boolean }) {
   const it = props.item;
   const created = it.createdAt instanceof Date ? it.createdAt : new Date(it.createdAt);
   const valid = !Number.isNaN(created.getTime());
@@ -130,22 +133,24 @@ export function DataRow(props: { item: DataItemView; csrfToken: string }) {
         ) : null}
       </td>
       <td class="w-px text-right whitespace-nowrap">
-        <form method="post" action={`/data/${encodeURIComponent(it.id)}/delete`} class="inline">
-          <CsrfField token={props.csrfToken} />
-          <button
-            type="submit"
-            class="btn btn-danger-ghost btn-sm"
-            hx-delete={`/data/${encodeURIComponent(it.id)}`}
-            hx-target="closest tr"
-            hx-swap="outerHTML swap:150ms"
-            hx-confirm="Delete this item?"
-            hx-params="none"
-            aria-label={`Delete ${it.name}`}
-          >
-            <Icon name="trash" class="size-3.5" />
-            <span class="hidden sm:inline">Delete</span>
-          </button>
-        </form>
+        {props.canWrite === false ? null : (
+          <form method="post" action={`/data/${encodeURIComponent(it.id)}/delete`} class="inline">
+            <CsrfField token={props.csrfToken} />
+            <button
+              type="submit"
+              class="btn btn-danger-ghost btn-sm"
+              hx-delete={`/data/${encodeURIComponent(it.id)}`}
+              hx-target="closest tr"
+              hx-swap="outerHTML swap:150ms"
+              hx-confirm="Delete this item?"
+              hx-params="none"
+              aria-label={`Delete ${it.name}`}
+            >
+              <Icon name="trash" class="size-3.5" />
+              <span class="hidden sm:inline">Delete</span>
+            </button>
+          </form>
+        )}
       </td>
     </tr>
   );
@@ -183,12 +188,14 @@ export function DataRows(props: {
   csrfToken: string;
   /** The page these rows are; the empty state shows only on page 1. Default 1. */
   page?: number;
+  /** The member's role may add and delete items. Default true. */
+  canWrite?: boolean;
 }) {
   const page = props.page ?? 1;
   return (
     <>
       {props.items.map((item) => (
-        <DataRow item={item} csrfToken={props.csrfToken} />
+        <DataRow item={item} csrfToken={props.csrfToken} canWrite={props.canWrite ?? true} />
       ))}
       {props.items.length === 0 && page === 1 ? (
         <tr class="data-empty-row">
@@ -196,7 +203,11 @@ export function DataRows(props: {
             <EmptyState
               icon="database"
               title="No items yet"
-              description="Add your first item with the form above. Items are private to this workspace."
+              description={
+                props.canWrite === false
+                  ? 'Nobody has added an item yet. Items are private to this workspace.'
+                  : 'Add your first item with the form above. Items are private to this workspace.'
+              }
             />
           </td>
         </tr>
@@ -222,6 +233,8 @@ export function DataRows(props: {
 }
 
 export function DataPage(props: DataPageProps) {
+  // Pages pass the role's permissions; without them the page offers writing (the server checks anyway).
+  const canWrite = props.permissions ? props.permissions.has('data:write') : true;
   return (
     <AppLayout page={props} title="Data" active="data">
       <div class="container-page py-8 sm:py-10">
@@ -238,9 +251,15 @@ export function DataPage(props: DataPageProps) {
           </a>
         </div>
 
-        <Card class="mt-8" title="New item" titleId="new-item-title" padded={false}>
-          <DataCreateForm csrfToken={props.csrfToken} errors={props.createErrors} values={props.values} />
-        </Card>
+        {canWrite ? (
+          <Card class="mt-8" title="New item" titleId="new-item-title" padded={false}>
+            <DataCreateForm csrfToken={props.csrfToken} errors={props.createErrors} values={props.values} />
+          </Card>
+        ) : (
+          <p id="data-read-only" class="mt-8 text-sm muted">
+            Your role in this workspace ({props.role ?? 'viewer'}) can read these items, not change them.
+          </p>
+        )}
 
         <Card class="mt-6" title="Items" titleId="items-title" padded={false}>
           <div class="table-wrap">
@@ -263,7 +282,7 @@ export function DataPage(props: DataPageProps) {
               </thead>
               {props.initial ? (
                 <tbody id="data-rows">
-                  <DataRows items={props.initial.items} nextPage={props.initial.nextPage} csrfToken={props.csrfToken} />
+                  <DataRows items={props.initial.items} nextPage={props.initial.nextPage} csrfToken={props.csrfToken} canWrite={canWrite} />
                 </tbody>
               ) : (
                 <tbody id="data-rows" hx-get="/data/list?page=1" hx-trigger="load" hx-swap="innerHTML">

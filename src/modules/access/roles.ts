@@ -1,4 +1,4 @@
-/** Built-in roles of a tenant member (the permission matrix comes with RBAC). */
+/** Built-in roles of a workspace member; what each may do is in permissions.ts. */
 export const MEMBER_ROLES = ['owner', 'admin', 'member', 'billing', 'viewer'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 

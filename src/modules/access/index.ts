@@ -1,0 +1,19 @@
+/** Access control inside a workspace: roles, permissions and the matrix between them. */
+/** Built-in roles. */
+export { MEMBER_ROLES, isMemberRole, type MemberRole } from './roles.js';
+/** The permission list, the built-in roles' matrix, and the grant rule (nobody grants above their own role). */
+export {
+  ALL_PERMISSIONS,
+  ANY_MEMBER,
+  canGrant,
+  isPermission,
+  PERMISSIONS,
+  permissionsOf,
+  ROLE_LABELS,
+  ROLE_PERMISSIONS,
+  roleCan,
+  type Permission,
+  type RouteAccess,
+} from './permissions.js';
+/** The route guard (`requirePermission`) and the guard sets tenant routes use. */
+export { requirePermission, type PermissionGuard, type TenantRouteGuards } from './require-permission.js';
