@@ -5,7 +5,7 @@
  * (to list "my tenants" before one is chosen).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.tables.js';
 
 export const tenants = pgTable('tenants', {
@@ -40,6 +40,71 @@ export const memberships = pgTable(
     pgPolicy('memberships_tenant_or_self', {
       for: 'all',
       using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid or ${t.userId} = nullif(current_setting('app.user_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+  ],
+).enableRLS();
+
+/**
+ * An invitation to join a workspace: for one email address and one role, valid 7 days, used once.
+ * Only the SHA-256 hash of its token is stored. Tenant-owned (RLS forced).
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** Normalised (lower case): the only address that can accept it. */
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Sends of this invitation (resends are limited) and when the last one went. */
+    sendCount: integer('send_count').notNull().default(1),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('invitations_tenant_idx').on(t.tenantId, t.createdAt),
+    // One pending invitation per address and workspace: inviting again renews it.
+    uniqueIndex('invitations_pending_email_idx').on(t.tenantId, t.email).where(sql`${t.acceptedAt} is null and ${t.revokedAt} is null`),
+    pgPolicy('invitations_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+  ],
+).enableRLS();
+
+/** A workspace's own roles: a name and a set of the permissions in src/modules/access. Tenant-owned (RLS forced). */
+export const tenantRoles = pgTable(
+  'tenant_roles',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** What memberships.role holds for this role: `custom:<slug>`, never a built-in role's name. */
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    permissions: text('permissions').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tenant_roles_key_idx').on(t.tenantId, t.key),
+    pgPolicy('tenant_roles_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
       withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
     }),
   ],
