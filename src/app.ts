@@ -23,7 +23,7 @@ import { createServices, type Services } from './services.js';
 import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, oauthRoutes, passkeyRoutes, passwordRoutes, smsMfaRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { requirePermission, type PermissionGuard, type RouteAccess, type TenantRouteGuards } from './modules/access/index.js';
-import { createLoginPage, createSignInCompletion, createTenantGuards, membersRoutes, sessionRoutes, tenantsRoutes } from './modules/tenants/index.js';
+import { createLoginPage, createSignInCompletion, createTenantGuards, invitationsRoutes, membersRoutes, sessionRoutes, settingsRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
 import { marketingRoutes } from './modules/marketing/index.js';
@@ -204,8 +204,19 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants, throttles: deps.throttles });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, tenantRoutes });
   await app.register(dataRoutes, { data: services.data, tenantRoutes });
+  await app.register(settingsRoutes, { config, tenants: services.tenants, tenantRoutes, hasMfa: (userId) => services.auth.mfa.isEnabled(userId) });
   await app.register(auditRoutes, { config, audit: services.audit, tenantRoutes });
-  await app.register(membersRoutes, { config, members: services.members, tenantRoutes });
+  await app.register(membersRoutes, { config, members: services.members, tenantRoutes, invitations: services.invitations });
+  await app.register(invitationsRoutes, {
+    config,
+    auth: services.auth,
+    audit: services.audit,
+    guards: authGuards,
+    invitations: services.invitations,
+    members: services.members,
+    tenantRoutes,
+    throttles: deps.throttles,
+  });
 
   return app;
 }

@@ -6,7 +6,7 @@ import type { Deps } from './platform/deps.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
-import { createMembersService, createTenantsService } from './modules/tenants/index.js';
+import { createInvitationsService, createMembersService, createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
   const audit = createAuditService(deps);
@@ -16,7 +16,8 @@ export function createServices(deps: Deps) {
   const passkeys = createPasskeys(deps);
   const tenants = createTenantsService(deps, auth, audit);
   const members = createMembersService(deps, tenants, audit);
+  const invitations = createInvitationsService(deps, tenants, auth, audit);
   const data = createDataService();
-  return { audit, auth, login, passkeys, smsMfa, tenants, members, data };
+  return { audit, auth, login, passkeys, smsMfa, tenants, members, invitations, data };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTenantWithOwner, uniqueName } from '../support/test-app.js';
-import { useE2e } from '../support/e2e.js';
+import { useE2e, signInOnPage } from '../support/e2e.js';
 import { watchConsole } from '../support/browser.js';
 
 const e2e = useE2e();
@@ -25,11 +25,7 @@ describe('members in Chromium', () => {
     const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await laptop.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${base}/login`);
-    await page.fill('#email', owner.email);
-    await page.fill('#password', owner.password);
-    await page.click('#login-button');
-    await page.waitForURL('**/dashboard');
+    await signInOnPage(page, base, owner.email, owner.password);
 
     await page.click('nav[aria-label="Main"] >> text=Members');
     await page.waitForURL('**/settings/members');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { generate } from 'otplib';
 import { createTenantWithOwner } from '../support/test-app.js';
-import { useE2e } from '../support/e2e.js';
+import { useE2e, signInOnPage } from '../support/e2e.js';
 import { watchConsole } from '../support/browser.js';
 
 const e2e = useE2e();
@@ -22,11 +22,7 @@ describe('two-factor authentication in Chromium', () => {
     const page = await laptop.newPage();
     const problems = watchConsole(page);
 
-    await page.goto(`${base}/login`);
-    await page.fill('#email', owner.email);
-    await page.fill('#password', owner.password);
-    await page.click('#login-button');
-    await page.waitForURL('**/dashboard');
+    await signInOnPage(page, base, owner.email, owner.password);
 
     await page.goto(`${base}/account`);
     await page.fill('#mfa-setup-password', owner.password);

@@ -17,6 +17,7 @@ let a: Awaited<ReturnType<typeof createTenantWithOwner>>;
 let b: Awaited<ReturnType<typeof createTenantWithOwner>>;
 let bItemId: string;
 let bMemberId: string;
+let bInvitationId: string;
 
 before(async () => {
   t = await startTestApp();
@@ -27,6 +28,7 @@ before(async () => {
   const member = await createTenantWithOwner(t);
   await t.services.tenants.addMember(b.tenant.id, member.userId, 'member');
   bMemberId = member.userId;
+  bInvitationId = (await t.services.invitations.invite(b.tenant.id, { userId: b.userId, role: 'owner' }, { email: 'invitee-of-b@example.com', role: 'member' }, { context: { ip: null, userAgent: null, requestId: null }, via: 'cli' })).id;
 });
 after(async () => t?.close());
 
@@ -34,6 +36,7 @@ after(async () => t?.close());
 const RESOURCES: Record<string, () => string[]> = {
   id: () => [bItemId],
   userId: () => [b.userId, bMemberId],
+  invitationId: () => [bInvitationId],
 };
 
 /** The request id and a page's fresh CSRF token differ per answer; everything else must not. */

@@ -126,5 +126,7 @@ test("pages offer only what the role may do: a viewer's data page has no form an
     assert.equal(page.body.includes('id="data-read-only"'), !canWrite);
     const rows = await browser.request('GET', host, '/data/list?page=1');
     assert.equal(rows.body.includes('hx-delete='), canWrite);
+    const dashboard = await browser.request('GET', host, '/dashboard');
+    assert.equal(dashboard.body.includes('Add data'), canWrite);
   }
 });

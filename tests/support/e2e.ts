@@ -3,7 +3,7 @@
  * so mailed links work) and one Chromium. Call in a file's `before`, close in its `after`.
  */
 import { after, before } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freePort, launchBrowser } from './browser.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
@@ -41,4 +41,13 @@ export function useE2e(env: () => Record<string, string> | Promise<Record<string
   });
   after(async () => context.close?.());
   return context;
+}
+
+/** Signs in with the login form at `base` (a workspace's origin) and waits for its dashboard. */
+export async function signInOnPage(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('#login-button');
+  await page.waitForURL('**/dashboard');
 }

@@ -5,6 +5,10 @@ export { createTenantsService, type TenantsService, type Tenant, type SignUpInpu
 export { createMembersService, type MembersService, type Member, type MemberActor } from './members.service.js';
 /** The members page (/settings/members) and API (/api/members). */
 export { membersRoutes } from './members.routes.js';
+/** Invitations by email: invite, resend, revoke, list, and accept (as a signed-in or a new user), bound to the invited address. */
+export { createInvitationsService, type InvitationsService, type Invitation } from './invitations.service.js';
+/** The invitation forms of the members page, `/api/invitations`, and the public `/invitations/accept` page. */
+export { invitationsRoutes, INVITATION_THROTTLE_RULES } from './invitations.routes.js';
 /** Host resolution (`resolveSite`) and the membership guard (`requireMember`). */
 export { createTenantGuards, subdomainOf, type TenantGuards } from './tenants.guards.js';
 /** Subdomain rules. */
@@ -19,3 +23,5 @@ export { createLoginPage, type ShowLogin } from './login-page.js';
 export { MEMBER_ROLES, isMemberRole, type MemberRole } from '../access/index.js';
 /** The last step of every browser sign-in: membership on a tenant's host, second factor, where to go next. */
 export { createSignInCompletion, type SignInCompletion } from './sign-in-completion.js';
+/** The workspace settings page (name, the MFA requirement). */
+export { settingsRoutes } from './settings.routes.js';

@@ -12,16 +12,18 @@ import { formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { ANY_MEMBER, MEMBER_ROLES, permissionsOf, type TenantRouteGuards } from '../access/index.js';
-import { auditContextOf } from '../audit/index.js';
 import type { ChangeRoleResult, LeaveResult, Member, MembersService, RemoveMemberResult } from './members.service.js';
-import type { ChangeOrigin } from './tenants.service.js';
+import type { InvitationsService } from './invitations.service.js';
 import { ChangeRoleBody, MemberIdParams, MemberSchema } from './members.schemas.js';
 import { MembersPage } from './views/members-page.js';
+import { changeOrigin, memberActor } from './request-actor.js';
 
 interface Options {
   config: AppConfig;
   members: MembersService;
   tenantRoutes: TenantRouteGuards;
+  /** Shows the invitation cards to members who may invite. */
+  invitations?: Pick<InvitationsService, 'listPending'>;
 }
 
 type Failure = Exclude<ChangeRoleResult | RemoveMemberResult | LeaveResult, 'changed' | 'unchanged' | 'removed' | 'left'>;
@@ -57,6 +59,9 @@ const DONE: Record<string, { kind: 'success' | 'info'; message: string }> = {
   role: { kind: 'success', message: 'The role was changed. It applies at once.' },
   unchanged: { kind: 'info', message: 'That member already has this role: nothing changed.' },
   removed: { kind: 'success', message: 'The member was removed. They lost access to the workspace at once.' },
+  invited: { kind: 'success', message: 'Invitation sent. The link works for 7 days, once, and only for that address.' },
+  resent: { kind: 'success', message: 'Invitation sent again with a new link. The previous link no longer works.' },
+  revoked: { kind: 'success', message: 'Invitation revoked. Its link no longer works.' },
 };
 
 export async function membersRoutes(app: FastifyInstance, opts: Options) {
@@ -64,8 +69,6 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
   const { config, members, tenantRoutes } = opts;
   const api = { tags: ['members'], security: [{ bearerAuth: [] }] };
 
-  const origin = (request: FastifyRequest, via: 'api' | 'web'): ChangeOrigin => ({ context: auditContextOf(request), via });
-  const actorOf = (request: FastifyRequest) => ({ userId: request.auth!.userId, role: request.membership!.role, email: request.auth!.email });
 
   // ---- JSON API
   r.get(
@@ -92,7 +95,7 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
       },
     },
     async (request) => {
-      const result = await members.changeRole(request.tenant!.id, actorOf(request), request.params.userId, request.body.role, origin(request, 'api'));
+      const result = await members.changeRole(request.tenant!.id, memberActor(request), request.params.userId, request.body.role, changeOrigin(request, 'api'));
       if (result !== 'changed' && result !== 'unchanged') throw failure(result, 'change', 'api');
       const member = await members.getMember(request.tenant!.id, request.params.userId);
       if (!member) throw notFound('Member');
@@ -113,7 +116,7 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
       },
     },
     async (request, reply) => {
-      const result = await members.removeMember(request.tenant!.id, actorOf(request), request.params.userId, origin(request, 'api'));
+      const result = await members.removeMember(request.tenant!.id, memberActor(request), request.params.userId, changeOrigin(request, 'api'));
       if (result !== 'removed') throw failure(result, 'remove', 'api');
       return reply.code(204).send(null);
     },
@@ -131,7 +134,7 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
       },
     },
     async (request, reply) => {
-      const result = await members.leave(request.tenant!.id, request.auth!.userId, origin(request, 'api'), request.auth!.email);
+      const result = await members.leave(request.tenant!.id, request.auth!.userId, changeOrigin(request, 'api'), request.auth!.email);
       if (result !== 'left') throw failure(result, 'leave', 'api');
       return reply.code(204).send(null);
     },
@@ -153,6 +156,7 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
         rootUrl: config.publicUrl.origin,
         members: list,
         me: request.auth!.userId,
+        ...(opts.invitations && permissionsOf(role).has('members:invite') ? { invitations: { pending: await opts.invitations.listPending(request.tenant!.id) } } : {}),
         ...extra,
       }),
       status,
@@ -170,20 +174,20 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
 
   r.post('/settings/members/:userId/role', { preValidation: tenantRoutes.web('roles:assign'), schema: { hide: true, params: MemberIdParams } }, async (request, reply) => {
     const role = formField(request.body, 'role', 50);
-    const result = await members.changeRole(request.tenant!.id, actorOf(request), request.params.userId, role, origin(request, 'web'));
+    const result = await members.changeRole(request.tenant!.id, memberActor(request), request.params.userId, role, changeOrigin(request, 'web'));
     if (result === 'changed') return reply.redirect('/settings/members?done=role', 303);
     if (result === 'unchanged') return reply.redirect('/settings/members?done=unchanged', 303);
     return refuse(request, reply, failure(result, 'change', 'web'));
   });
 
   r.post('/settings/members/:userId/remove', { preValidation: tenantRoutes.web('members:remove'), schema: { hide: true, params: MemberIdParams } }, async (request, reply) => {
-    const result = await members.removeMember(request.tenant!.id, actorOf(request), request.params.userId, origin(request, 'web'));
+    const result = await members.removeMember(request.tenant!.id, memberActor(request), request.params.userId, changeOrigin(request, 'web'));
     if (result === 'removed') return reply.redirect('/settings/members?done=removed', 303);
     return refuse(request, reply, failure(result, 'remove', 'web'));
   });
 
   r.post('/settings/members/leave', { preValidation: tenantRoutes.web(ANY_MEMBER), schema: { hide: true } }, async (request, reply) => {
-    const result = await members.leave(request.tenant!.id, request.auth!.userId, origin(request, 'web'), request.auth!.email);
+    const result = await members.leave(request.tenant!.id, request.auth!.userId, changeOrigin(request, 'web'), request.auth!.email);
     // The session cookie belongs to this host: the list of one's other workspaces is on the root site.
     if (result === 'left') return reply.redirect(`${config.publicUrl.origin}/workspaces`, 303);
     return refuse(request, reply, failure(result, 'leave', 'web'));

@@ -24,6 +24,8 @@ export interface CompleteSignInOptions {
 
 export type SignInOutcome = 'redirected' | 'not_a_member';
 
+const INVITATION_PAGE = '/invitations/accept?';
+
 export function createSignInCompletion(deps: { config: AppConfig; auth: AuthService; audit: AuditService; tenants: TenantsService }) {
   const { config, auth, audit, tenants } = deps;
 
@@ -41,7 +43,8 @@ export function createSignInCompletion(deps: { config: AppConfig; auth: AuthServ
     const { next } = opts;
     if (request.tenant) {
       const role = await tenants.getMembershipRole(request.tenant.id, session.user.id);
-      if (!role) {
+      // An invitee signs in on the workspace's host to accept, before they are a member.
+      if (!role && !next.startsWith(INVITATION_PAGE)) {
         await auth.signOut(session.sessionCookie);
         await audit.record(
           { action: 'auth.login', outcome: 'denied', tenantId: request.tenant.id, actorUserId: session.user.id, actorEmail: session.user.email, details: { via: opts.via, reason: 'not_a_member' } },

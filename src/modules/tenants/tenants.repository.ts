@@ -21,6 +21,10 @@ export function createTenantsRepository(db: Db) {
       const [row] = await db.update(tenants).set({ requireMfa: required, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
       return row ?? null;
     },
+    async rename(id: string, name: string): Promise<TenantRow | null> {
+      const [row] = await db.update(tenants).set({ name, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
+      return row ?? null;
+    },
     async subdomainTaken(subdomain: string): Promise<boolean> {
       const [row] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.subdomain, subdomain)).limit(1);
       return Boolean(row);

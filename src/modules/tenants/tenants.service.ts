@@ -45,6 +45,13 @@ export interface ChangeOrigin {
 }
 const SYSTEM_ORIGIN: ChangeOrigin = { context: SYSTEM_CONTEXT, via: 'cli' };
 
+/** Who made a change from the web or the API (the CLI's operator is not a user). */
+export interface Actor {
+  userId: string;
+  email: string | null;
+}
+const actorFields = (actor: Actor | null) => (actor ? { actorUserId: actor.userId, actorEmail: actor.email } : {});
+
 /** Roles a member can hold in a tenant, most powerful first. */
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -61,11 +68,18 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
   const repo = createTenantsRepository(deps.database.db);
 
   /** Checks name, subdomain and plan; returns field errors (empty when fine). */
+  /** What is wrong with a workspace name, or null. */
+  function checkWorkspaceName(nameInput: string, what = 'your company name'): string | null {
+    const name = nameInput.trim();
+    if (!name) return `Enter ${what}`;
+    if (name.length > 100) return 'Use at most 100 characters';
+    return null;
+  }
+
   function checkTenantFields(input: { name: string; subdomain: string; plan: string }): Record<string, string> {
     const errors: Record<string, string> = {};
-    const name = input.name.trim();
-    if (!name) errors.name = 'Enter your company name';
-    else if (name.length > 100) errors.name = 'Use at most 100 characters';
+    const nameProblem = checkWorkspaceName(input.name);
+    if (nameProblem) errors.name = nameProblem;
     const subdomainProblem = checkSubdomain(input.subdomain);
     if (subdomainProblem) errors.subdomain = subdomainProblem;
     if (!isPlanId(input.plan)) errors.plan = `Choose one of: ${PLANS.map((p) => p.id).join(', ')}`;
@@ -244,11 +258,31 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
     },
 
     /** Whether members must use two-factor authentication to open the tenant (takes effect within seconds everywhere). */
-    async setRequireMfa(tenantId: string, required: boolean, origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<Tenant> {
+    async setRequireMfa(tenantId: string, required: boolean, origin: ChangeOrigin = SYSTEM_ORIGIN, actor: Actor | null = null): Promise<Tenant> {
       const row = await repo.setRequireMfa(tenantId, required);
       if (!row) throw notFound('Tenant');
       await forgetSubdomain(row.subdomain);
-      await audit.record({ action: 'tenant.mfa_requirement_changed', tenantId, target: { type: 'tenant', id: tenantId }, details: { via: origin.via, required } }, origin.context);
+      await audit.record(
+        { action: 'tenant.mfa_requirement_changed', tenantId, ...actorFields(actor), target: { type: 'tenant', id: tenantId }, details: { via: origin.via, required } },
+        origin.context,
+      );
+      return toTenant(row);
+    },
+
+    /** Renames a workspace (its address stays); the new name shows everywhere within seconds. */
+    async renameTenant(tenantId: string, nameInput: string, origin: ChangeOrigin, actor: Actor | null = null): Promise<Tenant> {
+      const name = nameInput.trim();
+      const problem = checkWorkspaceName(name, 'a name for the workspace');
+      if (problem) throw validationFailed({ name: problem });
+      const before = await repo.findById(tenantId);
+      if (!before) throw notFound('Tenant');
+      const row = await repo.rename(tenantId, name);
+      if (!row) throw notFound('Tenant');
+      await forgetSubdomain(row.subdomain);
+      await audit.record(
+        { action: 'tenant.renamed', tenantId, ...actorFields(actor), target: { type: 'tenant', id: tenantId }, details: { via: origin.via, from: before.name, to: name } },
+        origin.context,
+      );
       return toTenant(row);
     },
 

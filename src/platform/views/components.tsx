@@ -43,6 +43,12 @@ const ICONS = {
   ),
   'arrow-right': <path d="M5 12h14M12 5l7 7-7 7" />,
   'chevron-right': <path d="m9 18 6-6-6-6" />,
+  'chevrons-up-down': (
+    <>
+      <path d="m7 15 5 5 5-5" />
+      <path d="m7 9 5-5 5 5" />
+    </>
+  ),
   globe: (
     <>
       <circle cx="12" cy="12" r="10" />

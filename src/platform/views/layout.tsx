@@ -39,7 +39,7 @@ export interface LayoutProps {
   /** Extra elements for <head>, e.g. <meta http-equiv="refresh">. */
   headExtra?: unknown;
   /** Marks the matching nav link with aria-current="page". */
-  active?: 'dashboard' | 'data' | 'members' | 'audit' | 'account' | 'pricing' | 'login' | 'signup';
+  active?: 'dashboard' | 'data' | 'members' | 'audit' | 'settings' | 'account' | 'pricing' | 'login' | 'signup';
   /** The signed-in member's role in the tenant. */
   role?: string;
   /** The permissions of the member's role (`permissionsOf(role)`): decides which navigation links show. */
@@ -108,6 +108,7 @@ function Header(props: LayoutProps) {
         { key: 'data', href: '/data', label: 'Data' },
         ...(props.permissions?.has('members:read') ? [{ key: 'members' as const, href: '/settings/members', label: 'Members' }] : []),
         ...(props.permissions?.has('audit:read') ? [{ key: 'audit' as const, href: '/settings/audit', label: 'Audit log' }] : []),
+        ...(props.permissions?.has('tenant:manage') ? [{ key: 'settings' as const, href: '/settings/workspace', label: 'Settings' }] : []),
       ]
     : [
         { key: 'pricing', href: `${rootUrl}/pricing`, label: 'Pricing' },
@@ -128,14 +129,18 @@ function Header(props: LayoutProps) {
           class="-m-1 flex shrink-0 items-center gap-2.5 rounded-lg p-1 font-semibold tracking-tight text-zinc-900 dark:text-white"
         >
           <LogoMark class="size-7" />
-          <span class={props.tenant ? 'hidden sm:inline' : ''}>SaaS App</span>
+          <span class={props.tenant ? 'hidden 2xl:inline' : ''}>SaaS App</span>
         </a>
         {props.tenant ? (
           <div class="flex min-w-0 items-center gap-2">
-            <span class="hidden text-zinc-300 sm:inline dark:text-zinc-700" aria-hidden="true">
+            <span class="hidden text-zinc-300 2xl:inline dark:text-zinc-700" aria-hidden="true">
               /
             </span>
             <span class="tenant-name max-w-[10rem] truncate text-sm font-medium text-zinc-900 sm:max-w-[16rem] dark:text-zinc-100">{props.tenant.name}</span>
+            {/* The chooser works on any of our hosts: it lists the user's workspaces and hands the session over. */}
+            <a href="/workspaces" id="switch-workspace" class="btn btn-ghost btn-sm -ml-1 px-1.5" title="Switch workspace" aria-label="Switch workspace">
+              <Icon name="chevrons-up-down" class="size-4" />
+            </a>
           </div>
         ) : null}
 
@@ -161,8 +166,8 @@ function Header(props: LayoutProps) {
                   <span class="avatar" aria-hidden="true">
                     {initials(user.name, user.email)}
                   </span>
-                  <span class="sr-only lg:hidden">Your account</span>
-                  <span class="hidden max-w-[12rem] leading-tight lg:block">
+                  <span class="sr-only 2xl:hidden">Your account</span>
+                  <span class="hidden max-w-[12rem] leading-tight 2xl:block">
                     <span class="block truncate text-sm font-medium text-zinc-900 dark:text-white">{user.name}</span>
                     <span class="block truncate text-xs text-zinc-500 dark:text-zinc-400">{user.email}</span>
                   </span>

@@ -169,10 +169,17 @@ export function DashboardPage(props: DashboardPageProps) {
             </div>
           </div>
           <div class="flex gap-2">
-            <a href="/data" class="btn btn-primary">
-              <Icon name="plus" class="size-4" />
-              Add data
-            </a>
+            {props.permissions && !props.permissions.has('data:write') ? (
+              <a href="/data" class="btn btn-secondary">
+                <Icon name="database" class="size-4" />
+                See the data
+              </a>
+            ) : (
+              <a href="/data" class="btn btn-primary">
+                <Icon name="plus" class="size-4" />
+                Add data
+              </a>
+            )}
           </div>
         </div>
 

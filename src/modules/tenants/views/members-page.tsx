@@ -4,6 +4,7 @@
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, Icon, type BadgeTone } from '../../../platform/views/components.js';
 import { canGrant, MEMBER_ROLES, PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS, roleCan, isMemberRole, type Permission } from '../../access/index.js';
+import { InvitationsPanel, type InvitationsPanelProps } from './invitations.js';
 
 export interface MemberView {
   userId: string;
@@ -19,6 +20,8 @@ export interface MembersPageProps extends AppPageContext {
   me: string;
   /** What went wrong with the last action (shown above the table). */
   error?: string;
+  /** The invitation cards, for members who may invite. */
+  invitations?: InvitationsPanelProps;
 }
 
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
@@ -170,6 +173,8 @@ export function MembersPage(props: MembersPageProps) {
             {props.error}
           </Alert>
         ) : null}
+
+        {props.invitations ? <InvitationsPanel {...props.invitations} viewerRole={viewerRole} csrfToken={props.csrfToken} /> : null}
 
         <Card class="mt-8" title="People" titleId="members-title" padded={false}>
           <div class="table-wrap relative">
