@@ -12,7 +12,6 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const PLAN_IDS = PLANS.map((p) => p.id);
 
-
 export function parseEmail(value: string): string {
   const email = value.trim().toLowerCase();
   if (!EMAIL_RE.test(email) || email.length > 254) throw new InvalidArgumentError('Expected an email address, like admin@example.com.');

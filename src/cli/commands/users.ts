@@ -39,7 +39,6 @@ interface ListOptions {
   json?: boolean;
 }
 
-
 async function createUser(email: string, opts: CreateOptions, command: Command): Promise<void> {
   if (command.getOptionValueSource('role') === 'cli' && !opts.tenant) fail('--role needs --tenant: a role belongs to a membership in one tenant', EXIT_USAGE, 'Run saas-cli users create --help for usage.');
   await withContext({ requireSchema: true }, async (ctx) => {

@@ -85,7 +85,6 @@ export async function invitationsRoutes(app: FastifyInstance, opts: Options) {
   const invalidTokens = opts.throttles.create(INVITATION_THROTTLE_RULES.invalidTokens);
   const api = { tags: ['members'], security: [{ bearerAuth: [] }] };
 
-
   // ---- JSON API
   r.get(
     '/api/invitations',

@@ -69,7 +69,6 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
   const { config, members, tenantRoutes } = opts;
   const api = { tags: ['members'], security: [{ bearerAuth: [] }] };
 
-
   // ---- JSON API
   r.get(
     '/api/members',
