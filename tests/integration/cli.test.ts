@@ -185,6 +185,21 @@ describe('saas-cli', () => {
     assertNoStack(bad);
   });
 
+  test('tenants suspend and reactivate change the status once; unknown tenants exit 2', () => {
+    const statusOf = () => json<{ subdomain: string; status: string }[]>(cli('tenants', 'list', '--json', '--limit', '10000')).find((t) => t.subdomain === subdomain)?.status;
+    const suspended = cli('tenants', 'suspend', subdomain);
+    assert.equal(suspended.status, 0, suspended.stderr);
+    assert.match(suspended.stdout, /is suspended: its pages and API answer 403/);
+    assert.equal(statusOf(), 'suspended');
+    assert.match(cli('tenants', 'suspend', subdomain).stdout, /already suspended; nothing changed/);
+    const back = cli('tenants', 'reactivate', subdomain);
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(statusOf(), 'active');
+    const unknown = cli('tenants', 'suspend', `nope-${RUN}`);
+    assert.equal(unknown.status, 2);
+    assertNoStack(unknown);
+  });
+
   const member = `member-${RUN}@example.com`;
   test('users create adds a member with a role; users list finds them', () => {
     const user = json<{ id: string; email: string; name: string; membership: { tenant: string; role: string }; generatedPassword: string }>(

@@ -94,6 +94,23 @@ async function requireMfa(subdomain: string, setting: string): Promise<void> {
   });
 }
 
+async function setStatus(subdomain: string, status: 'active' | 'suspended'): Promise<void> {
+  await withContext({ requireSchema: true }, async (ctx) => {
+    const tenant = await requireTenantBySubdomain(ctx, subdomain);
+    const { tenants } = await ctx.services();
+    if (tenant.status === status) {
+      printSuccess(`${tenant.name} is already ${status}; nothing changed.`);
+      return;
+    }
+    await tenants.setStatus(tenant.id, status);
+    printSuccess(
+      status === 'suspended'
+        ? `${tenant.name} is suspended: its pages and API answer 403 "Tenant suspended" (within seconds in every process). Nothing was deleted.`
+        : `${tenant.name} is active again.`,
+    );
+  });
+}
+
 export function registerTenantsCommands(program: Command): void {
   const tenants = program.command('tenants').description('Create and list tenants (customer workspaces)');
   tenants.addHelpText('after', examples('saas-cli tenants create "Acme Inc" acme --owner-email owner@acme.test', 'saas-cli tenants list'));
@@ -130,4 +147,18 @@ export function registerTenantsCommands(program: Command): void {
     .addArgument(new Argument('<setting>', 'on or off').choices(['on', 'off']))
     .addHelpText('after', examples('saas-cli tenants require-mfa acme on', 'saas-cli tenants require-mfa acme off'))
     .action(requireMfa);
+
+  tenants
+    .command('suspend')
+    .description('Suspend a tenant: its pages and API answer 403 until it is reactivated; nothing is deleted')
+    .argument('<subdomain>', "the tenant's subdomain", parseSubdomain)
+    .addHelpText('after', examples('saas-cli tenants suspend acme'))
+    .action((subdomain: string) => setStatus(subdomain, 'suspended'));
+
+  tenants
+    .command('reactivate')
+    .description('Reactivate a suspended tenant')
+    .argument('<subdomain>', "the tenant's subdomain", parseSubdomain)
+    .addHelpText('after', examples('saas-cli tenants reactivate acme'))
+    .action((subdomain: string) => setStatus(subdomain, 'active'));
 }

@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = {
   'auth.mfa.sms_phone_removed': 'Phone number for text messages removed',
   'tenant.created': 'Workspace created',
   'tenant.renamed': 'Workspace renamed',
+  'tenant.suspended': 'Workspace suspended by an operator',
+  'tenant.reactivated': 'Workspace reactivated by an operator',
   'tenant.mfa_requirement_changed': 'Two-factor requirement for members changed',
   'member.role_changed': "Member's role changed",
   'member.removed': 'Member removed from the workspace',

@@ -21,6 +21,10 @@ export function createTenantsRepository(db: Db) {
       const [row] = await db.update(tenants).set({ requireMfa: required, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
       return row ?? null;
     },
+    async setStatus(id: string, status: 'active' | 'suspended'): Promise<TenantRow | null> {
+      const [row] = await db.update(tenants).set({ status, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
+      return row ?? null;
+    },
     async rename(id: string, name: string): Promise<TenantRow | null> {
       const [row] = await db.update(tenants).set({ name, updatedAt: new Date() }).where(eq(tenants.id, id)).returning();
       return row ?? null;

@@ -269,6 +269,21 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       return toTenant(row);
     },
 
+    /**
+     * Suspends a workspace (its pages and API answer 403 "Tenant suspended" within seconds everywhere)
+     * or reactivates it. Data, members and settings stay as they are. Operators only (the CLI).
+     */
+    async setStatus(tenantId: string, status: 'active' | 'suspended', origin: ChangeOrigin = SYSTEM_ORIGIN): Promise<Tenant> {
+      const row = await repo.setStatus(tenantId, status);
+      if (!row) throw notFound('Tenant');
+      await forgetSubdomain(row.subdomain);
+      await audit.record(
+        { action: status === 'suspended' ? 'tenant.suspended' : 'tenant.reactivated', tenantId, target: { type: 'tenant', id: tenantId }, details: { via: origin.via } },
+        origin.context,
+      );
+      return toTenant(row);
+    },
+
     /** Renames a workspace (its address stays); the new name shows everywhere within seconds. */
     async renameTenant(tenantId: string, nameInput: string, origin: ChangeOrigin, actor: Actor | null = null): Promise<Tenant> {
       const name = nameInput.trim();
