@@ -22,7 +22,7 @@ import './platform/http/request-context.js';
 import { createServices, type Services } from './services.js';
 import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, oauthRoutes, passkeyRoutes, passwordRoutes, smsMfaRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { requirePermission, type PermissionGuard, type RouteAccess, type TenantRouteGuards } from './modules/access/index.js';
+import { requirePermission, type PermissionGuard, type RouteAccess, type TenantRouteGuards, type TenantRouteOptions } from './modules/access/index.js';
 import { createLoginPage, createSignInCompletion, createTenantGuards, invitationsRoutes, membersRoutes, sessionRoutes, settingsRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
@@ -32,7 +32,7 @@ import { opsRoutes } from './modules/ops/index.js';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every tenant route and the access it needs (read by the role-by-route test and docs). */
-    tenantRouteAccess: readonly { method: string; url: string; access: RouteAccess }[];
+    tenantRouteAccess: readonly { method: string; url: string; access: RouteAccess; whileClosed: boolean }[];
   }
 }
 
@@ -153,24 +153,26 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
       return reply;
     }
   };
+  const memberGuard = (options?: TenantRouteOptions) => (options?.whileClosed ? tenantGuards.requireMemberWhileClosed : tenantGuards.requireMember);
+  const memberGuards: unknown[] = [tenantGuards.requireMember, tenantGuards.requireMemberWhileClosed];
   /** Guards of a tenant page or API route (its `preValidation`): who (session or bearer), membership, then the role's permission. */
   const tenantRoutes: TenantRouteGuards = {
-    web: (access) => [requireTenantSite, authGuards.requireWebUser, tenantGuards.requireMember, requirePermission(access)],
-    api: (access) => [authGuards.requireApiUser, tenantGuards.requireMember, requirePermission(access)],
+    web: (access, options) => [requireTenantSite, authGuards.requireWebUser, memberGuard(options), requirePermission(access)],
+    api: (access, options) => [authGuards.requireApiUser, memberGuard(options), requirePermission(access)],
   };
   // Deny by default: a tenant route that checks membership but names no permission does not start.
   // The guards run as `preValidation`, before the body and parameters are validated: a caller who
   // may not use a route learns nothing from its validation errors.
-  const routeAccess: { method: string; url: string; access: RouteAccess }[] = [];
+  const routeAccess: { method: string; url: string; access: RouteAccess; whileClosed: boolean }[] = [];
   app.addHook('onRoute', (route) => {
-    if ([route.preHandler ?? []].flat().includes(tenantGuards.requireMember)) {
+    if ([route.preHandler ?? []].flat().some((h) => memberGuards.includes(h))) {
       throw new Error(`${String(route.method)} ${route.url}: tenant guards go in preValidation (preValidation: tenantRoutes.web/api(...))`);
     }
     const handlers = [route.preValidation ?? []].flat();
-    if (!handlers.includes(tenantGuards.requireMember)) return;
+    if (!handlers.some((h) => memberGuards.includes(h))) return;
     const guard = handlers.find((h): h is PermissionGuard => typeof (h as Partial<PermissionGuard>).access === 'string');
     if (!guard) throw new Error(`${String(route.method)} ${route.url}: a tenant route must name its permission (tenantRoutes.web/api)`);
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: guard.access });
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeAccess.push({ method, url: route.url, access: guard.access, whileClosed: handlers.includes(tenantGuards.requireMemberWhileClosed) });
   });
   app.decorate('tenantRouteAccess', routeAccess);
 

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'conflict'
   | 'too_many_requests'
   | 'tenant_suspended'
+  | 'tenant_deletion_pending'
   | 'plan_limit_reached'
   | 'unsupported_media_type'
   | 'unavailable';
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   too_many_requests: 429,
   tenant_suspended: 403,
+  tenant_deletion_pending: 403,
   plan_limit_reached: 403,
   unsupported_media_type: 415,
   unavailable: 503,

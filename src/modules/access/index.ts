@@ -16,4 +16,4 @@ export {
   type RouteAccess,
 } from './permissions.js';
 /** The route guard (`requirePermission`) and the guard sets tenant routes use. */
-export { requirePermission, type PermissionGuard, type TenantRouteGuards } from './require-permission.js';
+export { requirePermission, type PermissionGuard, type TenantRouteGuards, type TenantRouteOptions } from './require-permission.js';

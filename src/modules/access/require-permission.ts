@@ -21,10 +21,18 @@ export function requirePermission(access: RouteAccess): PermissionGuard {
   return Object.assign(guard, { access });
 }
 
+export interface TenantRouteOptions {
+  /**
+   * The route stays open while the workspace is closed (suspended by an operator, or pending
+   * deletion): exporting the data, and cancelling a deletion. Everything else answers 403 then.
+   */
+  whileClosed?: boolean;
+}
+
 /** The guards a tenant route puts in its `preValidation`: who the caller is, membership, then `access`. */
 export interface TenantRouteGuards {
   /** Session cookie, on the tenant's host. */
-  web(access: RouteAccess): preHandlerAsyncHookHandler[];
+  web(access: RouteAccess, options?: TenantRouteOptions): preHandlerAsyncHookHandler[];
   /** Bearer token. */
-  api(access: RouteAccess): preHandlerAsyncHookHandler[];
+  api(access: RouteAccess, options?: TenantRouteOptions): preHandlerAsyncHookHandler[];
 }

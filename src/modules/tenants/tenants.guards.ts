@@ -31,6 +31,34 @@ export function createTenantGuards(config: AppConfig, tenants: TenantsService, h
     return value;
   }
 
+  /** Returns true when it answered (a redirect); the hook must then return the reply. */
+  async function checkMember(request: FastifyRequest, reply: FastifyReply, whileClosed: boolean): Promise<boolean> {
+    const tenant = request.tenant;
+    if (!tenant) {
+      throw notFound('Tenant (call this endpoint on your workspace host, e.g. acme.' + config.baseDomain + ')');
+    }
+    if (!whileClosed && tenant.status === 'suspended') throw new AppError('tenant_suspended', 'Tenant suspended');
+    if (!whileClosed && tenant.deletionScheduledFor) {
+      throw new AppError(
+        'tenant_deletion_pending',
+        `This workspace is scheduled for deletion on ${tenant.deletionScheduledFor.toISOString().slice(0, 10)}. Its members can still export its data; an owner can cancel the deletion from the workspace settings.`,
+      );
+    }
+    const role = await tenants.getMembershipRole(tenant.id, request.auth!.userId);
+    if (!role) throw forbidden('You are not a member of this workspace');
+    if (tenant.requireMfa && !(await memberHasMfa(request.auth!.userId))) {
+      // Pages send the member to set it up; the API says why it refuses.
+      if (request.auth!.via === 'session') {
+        reply.redirect('/account?mfa_required=1', 303);
+        return true;
+      }
+      throw forbidden(`${tenant.name} requires two-factor authentication: turn it on from your account page, then sign in again`);
+    }
+    request.membership = { role };
+    request.tenantDb = tenants.getTenantDb(tenant.id);
+    return false;
+  }
+
   return {
     /** onRequest: sets `request.site` and `request.tenant`; unknown subdomain -> 404, suspended -> 403. */
     async resolveSite(request: FastifyRequest): Promise<void> {
@@ -46,25 +74,14 @@ export function createTenantGuards(config: AppConfig, tenants: TenantsService, h
       request.tenant = tenant;
     },
 
-    /** The caller must be a member of the Host's tenant; sets `request.membership` and `request.tenantDb`. */
+    /** The caller must be a member of the Host's tenant, which must be open; sets `request.membership` and `request.tenantDb`. */
     async requireMember(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-      const tenant = request.tenant;
-      if (!tenant) {
-        throw notFound('Tenant (call this endpoint on your workspace host, e.g. acme.' + config.baseDomain + ')');
-      }
-      if (tenant.status === 'suspended') throw new AppError('tenant_suspended', 'Tenant suspended');
-      const role = await tenants.getMembershipRole(tenant.id, request.auth!.userId);
-      if (!role) throw forbidden('You are not a member of this workspace');
-      if (tenant.requireMfa && !(await memberHasMfa(request.auth!.userId))) {
-        // Pages send the member to set it up; the API says why it refuses.
-        if (request.auth!.via === 'session') {
-          reply.redirect('/account?mfa_required=1', 303);
-          return reply as unknown as void;
-        }
-        throw forbidden(`${tenant.name} requires two-factor authentication: turn it on from your account page, then sign in again`);
-      }
-      request.membership = { role };
-      request.tenantDb = tenants.getTenantDb(tenant.id);
+      if (await checkMember(request, reply, false)) return reply as unknown as void;
+    },
+
+    /** The same, but the route stays open while the workspace is suspended or pending deletion (export, cancelling a deletion). */
+    async requireMemberWhileClosed(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      if (await checkMember(request, reply, true)) return reply as unknown as void;
     },
   };
 }

@@ -24,6 +24,10 @@ export interface Tenant {
   plan: string;
   status: string;
   requireMfa: boolean;
+  /** When the logo last changed (versions its URL), null without one. */
+  logoUpdatedAt: Date | null;
+  /** While deletion is pending: when the workspace goes unless an owner cancels. */
+  deletionScheduledFor: Date | null;
   createdAt: Date;
 }
 
@@ -61,7 +65,23 @@ const MEMBERSHIP_CACHE_SECONDS = 60;
 export const LOCAL_CACHE_MS = 5000;
 
 function toTenant(row: TenantRow): Tenant {
-  return { id: row.id, name: row.name, subdomain: row.subdomain, plan: row.plan, status: row.status, requireMfa: row.requireMfa, createdAt: row.createdAt };
+  return {
+    id: row.id,
+    name: row.name,
+    subdomain: row.subdomain,
+    plan: row.plan,
+    status: row.status,
+    requireMfa: row.requireMfa,
+    logoUpdatedAt: row.logoUpdatedAt,
+    deletionScheduledFor: row.deletionScheduledFor,
+    createdAt: row.createdAt,
+  };
+}
+
+type CachedTenant = Omit<Tenant, 'createdAt' | 'logoUpdatedAt' | 'deletionScheduledFor'> & { createdAt: string; logoUpdatedAt: string | null; deletionScheduledFor: string | null };
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+function fromCache(cached: CachedTenant): Tenant {
+  return { ...cached, createdAt: new Date(cached.createdAt), logoUpdatedAt: dateOrNull(cached.logoUpdatedAt ?? null), deletionScheduledFor: dateOrNull(cached.deletionScheduledFor ?? null) };
 }
 
 export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService) {
@@ -112,6 +132,8 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
 
   const service = {
     checkTenantFields,
+    /** After a change to a tenant row: drops the cached copies, so every process sees the change within seconds. */
+    forgetCachedTenant: forgetSubdomain,
     memberRoles: MEMBER_ROLES,
 
     /**
@@ -194,8 +216,8 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       const cached = await deps.cache.get(key);
       let tenant: Tenant | null;
       if (cached) {
-        const parsed = JSON.parse(cached) as (Omit<Tenant, 'createdAt'> & { createdAt: string }) | { missing: true };
-        tenant = 'missing' in parsed ? null : { ...parsed, createdAt: new Date(parsed.createdAt) };
+        const parsed = JSON.parse(cached) as CachedTenant | { missing: true };
+        tenant = 'missing' in parsed ? null : fromCache(parsed);
       } else {
         const row = await repo.findBySubdomain(subdomain);
         tenant = row ? toTenant(row) : null;

@@ -5,7 +5,7 @@
  * (to list "my tenants" before one is chosen).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../auth/auth.tables.js';
 
 export const tenants = pgTable('tenants', {
@@ -17,6 +17,11 @@ export const tenants = pgTable('tenants', {
   status: text('status').notNull().default('active'),
   /** Members must use two-factor authentication to open this workspace. */
   requireMfa: boolean('require_mfa').notNull().default(false),
+  /** When the logo (tenant_logos) last changed, null without one: versions its URL so caches refresh. */
+  logoUpdatedAt: timestamp('logo_updated_at', { withTimezone: true }),
+  /** Set while deletion is pending: the workspace and every row it owns go at this time unless an owner cancels. */
+  deletionScheduledFor: timestamp('deletion_scheduled_for', { withTimezone: true }),
+  deletionRequestedBy: uuid('deletion_requested_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -107,5 +112,87 @@ export const tenantRoles = pgTable(
       using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
       withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
     }),
+  ],
+).enableRLS();
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** A workspace's logo (PNG, JPEG or WebP, checked by its bytes). Tenant-owned (RLS forced). */
+export const tenantLogos = pgTable(
+  'tenant_logos',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    contentType: text('content_type').notNull(),
+    data: bytea('data').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    pgPolicy('tenant_logos_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+  ],
+).enableRLS();
+
+/**
+ * Hosts that lead to a workspace before its id is known: a custom domain, or an old subdomain that
+ * redirects for 30 days after a change. Tenant-owned (RLS forced); the Host lookup alone may read
+ * across tenants, by setting `app.host_lookup` in its own transaction (tenants.repository.ts).
+ */
+const hostLookup = sql`current_setting('app.host_lookup', true) = 'on'`;
+
+export const customDomains = pgTable(
+  'custom_domains',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** Lower case, no trailing dot: `app.acme.com`. */
+    hostname: text('hostname').notNull().unique(),
+    /** Published by the customer as a TXT record at `_saas-verify.<hostname>`. */
+    verificationToken: text('verification_token').notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    /** Why the last check failed, in words for the settings page. */
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('custom_domains_tenant_idx').on(t.tenantId),
+    pgPolicy('custom_domains_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+    pgPolicy('custom_domains_host_lookup', { for: 'select', using: hostLookup }),
+  ],
+).enableRLS();
+
+export const subdomainRedirects = pgTable(
+  'subdomain_redirects',
+  {
+    /** The old subdomain; nobody can take it while the redirect lasts. */
+    subdomain: text('subdomain').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('subdomain_redirects_tenant_idx').on(t.tenantId),
+    pgPolicy('subdomain_redirects_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+    pgPolicy('subdomain_redirects_host_lookup', { for: 'select', using: hostLookup }),
   ],
 ).enableRLS();

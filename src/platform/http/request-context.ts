@@ -14,6 +14,10 @@ export interface TenantContext {
   status: string;
   /** Members must have two-factor authentication on to open the workspace. */
   requireMfa: boolean;
+  /** When the logo last changed (versions its URL), null without one. */
+  logoUpdatedAt: Date | null;
+  /** While deletion is pending: when the workspace goes unless an owner cancels. */
+  deletionScheduledFor: Date | null;
 }
 
 export interface AuthContext {
