@@ -1,4 +1,10 @@
-/** Every job the workers can run, from every module. The queue adapters are built from this list. */
+/**
+ * Every job the workers can run, from every module, built from the services they call. The
+ * composition root (createServices) registers them on the queue; a worker process consumes them.
+ */
 import type { JobDefinition } from './platform/queue/queue.js';
+import type { Services } from './services.js';
 
-export const allJobs: JobDefinition<unknown>[] = [];
+export function createJobs(_services: Omit<Services, 'jobs'>): JobDefinition<unknown>[] {
+  return [];
+}

@@ -1,7 +1,6 @@
 /** Web process: config -> dependencies -> app -> listen. Stops gracefully on SIGTERM/SIGINT. */
 import fs from 'node:fs';
 import { buildApp } from './app.js';
-import { allJobs } from './jobs.js';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
 import { DataDirError } from './platform/db/data-dir-lock.js';
 import { AppError } from './platform/errors.js';
@@ -16,7 +15,7 @@ async function main() {
   if (fs.existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(withDevSecretKey());
   const log = createLogger(config);
-  const deps = await buildDeps(config, log, { jobs: allJobs });
+  const deps = await buildDeps(config, log);
   const services = createServices(deps);
   const app = await buildApp(deps, services);
 

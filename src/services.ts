@@ -3,6 +3,7 @@
  * Routes, jobs and commands call these; none of them builds its own.
  */
 import type { Deps } from './platform/deps.js';
+import { createJobs } from './jobs.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
@@ -18,6 +19,9 @@ export function createServices(deps: Deps) {
   const members = createMembersService(deps, tenants, audit);
   const invitations = createInvitationsService(deps, tenants, auth, audit);
   const data = createDataService();
-  return { audit, auth, login, passkeys, smsMfa, tenants, members, invitations, data };
+  const services = { audit, auth, login, passkeys, smsMfa, tenants, members, invitations, data };
+  // Jobs call the services; the queue learns them here, once, for every entry point.
+  deps.queue.register(createJobs(services));
+  return services;
 }
 export type Services = ReturnType<typeof createServices>;

@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'bullmq';
-import { allJobs } from './jobs.js';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
 import { createRedisClient } from './platform/cache/redis-cache.js';
+import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
+import { createServices } from './services.js';
 import { QUEUE_NAMES, type QueueName } from './platform/queue/queue.js';
 
 export interface WorkerOptions {
@@ -28,7 +29,10 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   const queues = (options.queues?.length ? options.queues : [...QUEUE_NAMES]) as QueueName[];
   const unknown = queues.filter((q) => !QUEUE_NAMES.includes(q));
   if (unknown.length) throw new ConfigError([`unknown queue(s): ${unknown.join(', ')}; expected some of ${QUEUE_NAMES.join(', ')}`]);
-  const byName = new Map(allJobs.map((j) => [j.name, j]));
+  // The handlers call the same services as the web app, on the same database and Redis.
+  const deps = await buildDeps(config, log);
+  createServices(deps); // registers every job on deps.queue
+  const byName = new Map(deps.queue.definitions().map((j) => [j.name, j]));
   const connection = createRedisClient(config.redisUrl, { forQueue: true });
   const workers = queues.map(
     (queue) =>
@@ -50,6 +54,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
       log.info({ signal }, 'worker stopping: finishing running jobs');
       await Promise.all(workers.map((w) => w.close()));
       await connection.quit().catch(() => connection.disconnect());
+      await deps.close();
       resolve();
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -73,14 +73,13 @@ async function closeWithin(deps: Deps, ms: number): Promise<void> {
 export async function withContext<T>(options: ContextOptions, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = await loadCliConfig();
   const log = await createCliLogger(config);
-  const [{ buildDeps }, { allJobs }, { DataDirError }] = await Promise.all([
+  const [{ buildDeps }, { DataDirError }] = await Promise.all([
     import('../platform/deps.js'),
-    import('../jobs.js'),
     import('../platform/db/data-dir-lock.js'),
   ]);
   let deps: Deps;
   try {
-    deps = await buildDeps(config, log, { jobs: allJobs, ...(options.migrate === false ? { migrate: false } : {}) });
+    deps = await buildDeps(config, log, { ...(options.migrate === false ? { migrate: false } : {}) });
   } catch (err) {
     if (err instanceof DataDirError) throw new CliError(err.message, EXIT_FAILURE);
     throw err;

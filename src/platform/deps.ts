@@ -13,7 +13,7 @@ import { APP_ROLE, type Database, type Db } from './db/database.js';
 import { getMigrationStatus, runMigrations } from './db/migrations.js';
 import type { Mailer } from './mail/mailer.js';
 import type { SmsSender } from './sms/sms.js';
-import type { JobDefinition, JobQueue } from './queue/queue.js';
+import type { JobQueue } from './queue/queue.js';
 import { createThrottles, type Throttles } from './rate-limit/throttles.js';
 
 export interface Deps {
@@ -37,14 +37,13 @@ export interface Deps {
 }
 
 export interface BuildDepsOptions {
-  jobs: JobDefinition<unknown>[];
   /** Apply pending migrations at start. Defaults to true on the embedded database, false on PostgreSQL. */
   migrate?: boolean;
   /** Tests: an in-memory PGlite started from this snapshot instead of DATA_DIR. */
   pgliteSnapshot?: Blob | 'memory';
 }
 
-export async function buildDeps(config: AppConfig, log: Logger, options: BuildDepsOptions): Promise<Deps> {
+export async function buildDeps(config: AppConfig, log: Logger, options: BuildDepsOptions = {}): Promise<Deps> {
   const closers: (() => Promise<void>)[] = [];
   // Adapters are imported only when chosen: a production process never loads PGlite, an embedded one
   // never loads BullMQ or nodemailer (start-up time is mostly module loading).
@@ -115,8 +114,8 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
 
     // Jobs
     const queue = redis
-      ? (await import('./queue/bullmq-queue.js')).createBullmqQueue(options.jobs, redis, log)
-      : (await import('./queue/in-process-queue.js')).createInProcessQueue(options.jobs, log);
+      ? (await import('./queue/bullmq-queue.js')).createBullmqQueue(redis, log)
+      : (await import('./queue/in-process-queue.js')).createInProcessQueue(log);
     closers.unshift(() => queue.close()); // close first: running jobs may still use the db
 
     // Mail

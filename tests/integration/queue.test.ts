@@ -30,7 +30,7 @@ test('in-process: a job runs, a failing one is retried, bad payloads are refused
       },
     }),
   ] as JobDefinition<unknown>[];
-  const queue = createInProcessQueue(jobs, log);
+  const queue = createInProcessQueue(log, jobs);
   await queue.enqueue('test.ok', { id: 'a' });
   await queue.enqueue('test.flaky', { id: 'b' });
   await assert.rejects(queue.enqueue('test.ok', { nope: 1 }), /payload.id/);
@@ -47,7 +47,7 @@ test('BullMQ: enqueued jobs land on their queue in Redis with retries configured
   const { Queue } = await import('bullmq');
   const redis = createRedisClient(process.env.REDIS_URL!, { forQueue: true });
   const jobs = [defineJob({ name: 'test.noop', queue: 'maintenance', attempts: 4, parse: parseIds, handle: async () => {} })] as JobDefinition<unknown>[];
-  const queue = createBullmqQueue(jobs, redis, log);
+  const queue = createBullmqQueue(redis, log, jobs);
   const jobId = `test-${crypto.randomUUID()}`;
   const inspect = new Queue('maintenance', { connection: redis, prefix: 'saas' });
   try {

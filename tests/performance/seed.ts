@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { allJobs } from '../../src/jobs.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { buildDeps } from '../../src/platform/deps.js';
 import { createServices } from '../../src/services.js';
@@ -33,7 +32,7 @@ async function main() {
     SEED_DEMO: 'false',
   });
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const deps = await buildDeps(config, log, { jobs: allJobs, migrate: false });
+  const deps = await buildDeps(config, log, { migrate: false });
   try {
     const services = createServices(deps);
     const suffix = crypto.randomBytes(4).toString('hex');

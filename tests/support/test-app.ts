@@ -11,7 +11,6 @@ import type { InjectOptions } from 'light-my-request';
 import pino from 'pino';
 import { createLogger } from '../../src/platform/log.js';
 import { buildApp } from '../../src/app.js';
-import { allJobs } from '../../src/jobs.js';
 import { loadConfig, type AppConfig } from '../../src/platform/config.js';
 import { buildDeps, type Deps } from '../../src/platform/deps.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -46,7 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     : fs.existsSync(PGLITE_SNAPSHOT_PATH)
       ? new Blob([fs.readFileSync(PGLITE_SNAPSHOT_PATH)])
       : ('memory' as const);
-  const deps = await buildDeps(config, log, { jobs: allJobs, ...(snapshot ? { pgliteSnapshot: snapshot } : {}) });
+  const deps = await buildDeps(config, log, { ...(snapshot ? { pgliteSnapshot: snapshot } : {}) });
   const services = createServices(deps);
   const app = await buildApp(deps, services);
   await app.ready();

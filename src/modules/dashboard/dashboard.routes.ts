@@ -1,6 +1,6 @@
 /** The tenant's dashboard: the page, its stats card (htmx, refreshed every 30 s) and the stats as JSON. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ANY_MEMBER, permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { ANY_MEMBER, type TenantRouteGuards } from '../access/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { AppConfig } from '../../platform/config.js';
@@ -43,7 +43,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: Options) {
         user: { name: request.auth!.name, email: request.auth!.email },
         tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain, plan: request.tenant!.plan },
         role: request.membership!.role,
-        permissions: permissionsOf(request.membership!.role),
+        permissions: request.membership!.permissions,
         rootUrl: opts.config.publicUrl.origin,
       }),
     ),

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.js';
-import { permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { type TenantRouteGuards } from '../access/index.js';
 import { formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
 import { PageQuery, problemResponses } from '../../platform/http/schemas.js';
@@ -107,7 +107,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
     user: { name: request.auth!.name, email: request.auth!.email },
     tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
     role: request.membership!.role,
-    permissions: permissionsOf(request.membership!.role),
+    permissions: request.membership!.permissions,
   });
 
   // The first page is rendered with the page (fast first paint, works without JavaScript); the rest scroll in.
@@ -119,7 +119,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
   r.get('/data/list', { preValidation: tenantRoutes.web('data:read'), schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const page = request.query.page ?? 1;
     const result = await data.list(request.tenantDb!, page, request.query.per_page ?? 20);
-    const canWrite = permissionsOf(request.membership!.role).has('data:write');
+    const canWrite = request.membership!.permissions.has('data:write');
     return sendFragment(reply, DataRows({ items: result.items, nextPage: result.nextPage, page, csrfToken: reply.generateCsrf(), canWrite }));
   });
 

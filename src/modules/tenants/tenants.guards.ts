@@ -7,6 +7,7 @@ import type { AppConfig } from '../../platform/config.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { createLocalMemo } from '../../platform/cache/local-memo.js';
 import type { TenantsService } from './tenants.service.js';
+import { permissionsOf } from '../access/index.js';
 
 /** `acme` for `acme.<baseDomain>`, null for the root site (the base domain, www, or any other host). */
 export function subdomainOf(hostname: string, baseDomain: string): string | null {
@@ -54,7 +55,7 @@ export function createTenantGuards(config: AppConfig, tenants: TenantsService, h
       }
       throw forbidden(`${tenant.name} requires two-factor authentication: turn it on from your account page, then sign in again`);
     }
-    request.membership = { role };
+    request.membership = { role, permissions: permissionsOf(role) };
     request.tenantDb = tenants.getTenantDb(tenant.id);
     return false;
   }

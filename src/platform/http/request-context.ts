@@ -33,7 +33,10 @@ export interface AuthContext {
 }
 
 export interface MembershipContext {
+  /** A built-in role (`owner`, ...) or a workspace-defined one (`custom:<slug>`). */
   role: string;
+  /** What the role may do (src/modules/access/permissions.ts), resolved once per request. */
+  permissions: ReadonlySet<string>;
 }
 
 /** The seed's `request.state.db`: a handle that runs queries scoped to the request's tenant. */

@@ -4,13 +4,17 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QUEUE_NAMES, type JobDefinition, type JobQueue, type QueueName } from './queue.js';
 
-export function createBullmqQueue(definitions: JobDefinition<unknown>[], connection: Redis, log: Logger): JobQueue {
+export function createBullmqQueue(connection: Redis, log: Logger, definitions: JobDefinition<unknown>[] = []): JobQueue {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const queues = new Map<QueueName, Queue>(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix: 'saas' })]));
   // Without a listener, every queue prints raw connection errors while Redis is down; the
   // connection itself already logs them once, through our logger.
   for (const queue of queues.values()) queue.on('error', (err) => log.debug({ err: err.message, queue: queue.name }, 'queue error'));
   return {
+    register(more) {
+      for (const d of more) byName.set(d.name, d);
+    },
+    definitions: () => [...byName.values()],
     async enqueue(name, payload, options = {}) {
       const definition = byName.get(name);
       if (!definition) throw new Error(`Unknown job "${name}"`);

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { backoffDelay, type JobDefinition, type JobQueue } from './queue.js';
 
-export function createInProcessQueue(definitions: JobDefinition<unknown>[], log: Logger): JobQueue & { drain(): Promise<void> } {
+export function createInProcessQueue(log: Logger, definitions: JobDefinition<unknown>[] = []): JobQueue & { drain(): Promise<void> } {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const running = new Set<Promise<void>>();
   const pendingIds = new Set<string>();
@@ -37,6 +37,10 @@ export function createInProcessQueue(definitions: JobDefinition<unknown>[], log:
   };
 
   return {
+    register(more) {
+      for (const d of more) byName.set(d.name, d);
+    },
+    definitions: () => [...byName.values()],
     async enqueue(name, payload, options = {}) {
       const definition = byName.get(name);
       if (!definition) throw new Error(`Unknown job "${name}"`);

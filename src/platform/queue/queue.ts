@@ -30,6 +30,10 @@ export interface EnqueueOptions {
 }
 
 export interface JobQueue {
+  /** Adds job definitions (the composition root does it once services exist); enqueueing an unregistered job throws. */
+  register(definitions: JobDefinition<unknown>[]): void;
+  /** The registered definitions (a worker process consumes these). */
+  definitions(): JobDefinition<unknown>[];
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
