@@ -6,8 +6,7 @@ CREATE TABLE "custom_domains" (
 	"verified_at" timestamp with time zone,
 	"last_checked_at" timestamp with time zone,
 	"last_error" text,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "custom_domains_hostname_unique" UNIQUE("hostname")
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "custom_domains" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -33,7 +32,8 @@ ALTER TABLE "tenants" ADD COLUMN "deletion_requested_by" uuid;--> statement-brea
 ALTER TABLE "custom_domains" ADD CONSTRAINT "custom_domains_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subdomain_redirects" ADD CONSTRAINT "subdomain_redirects_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tenant_logos" ADD CONSTRAINT "tenant_logos_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "custom_domains_tenant_idx" ON "custom_domains" USING btree ("tenant_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "custom_domains_tenant_hostname_idx" ON "custom_domains" USING btree ("tenant_id","hostname");--> statement-breakpoint
+CREATE UNIQUE INDEX "custom_domains_verified_hostname_idx" ON "custom_domains" USING btree ("hostname") WHERE "custom_domains"."verified_at" is not null;--> statement-breakpoint
 CREATE INDEX "subdomain_redirects_tenant_idx" ON "subdomain_redirects" USING btree ("tenant_id");--> statement-breakpoint
 ALTER TABLE "tenants" ADD CONSTRAINT "tenants_deletion_requested_by_users_id_fk" FOREIGN KEY ("deletion_requested_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE POLICY "custom_domains_tenant" ON "custom_domains" AS PERMISSIVE FOR ALL TO public USING ("custom_domains"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("custom_domains"."tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint

@@ -153,8 +153,8 @@ export const customDomains = pgTable(
       .notNull()
       .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    /** Lower case, no trailing dot: `app.acme.com`. */
-    hostname: text('hostname').notNull().unique(),
+    /** Lower case, no trailing dot: `app.acme.com`. Several workspaces may claim it; the first to prove control (verify) gets it. */
+    hostname: text('hostname').notNull(),
     /** Published by the customer as a TXT record at `_saas-verify.<hostname>`. */
     verificationToken: text('verification_token').notNull(),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
@@ -164,7 +164,8 @@ export const customDomains = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('custom_domains_tenant_idx').on(t.tenantId),
+    uniqueIndex('custom_domains_tenant_hostname_idx').on(t.tenantId, t.hostname),
+    uniqueIndex('custom_domains_verified_hostname_idx').on(t.hostname).where(sql`${t.verifiedAt} is not null`),
     pgPolicy('custom_domains_tenant', {
       for: 'all',
       using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
