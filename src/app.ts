@@ -23,8 +23,9 @@ import { createServices, type Services } from './services.js';
 import { accountRoutes, authRoutes, createAuthGuards, mfaRoutes, oauthRoutes, passkeyRoutes, passwordRoutes, smsMfaRoutes } from './modules/auth/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { requirePermission, type PermissionGuard, type RouteAccess, type TenantRouteGuards, type TenantRouteOptions } from './modules/access/index.js';
-import { createLoginPage, createSignInCompletion, createTenantGuards, invitationsRoutes, membersRoutes, sessionRoutes, settingsRoutes, tenantsRoutes } from './modules/tenants/index.js';
+import { createLoginPage, createSignInCompletion, createTenantGuards, domainsRoutes, invitationsRoutes, membersRoutes, rolesRoutes, sessionRoutes, settingsRoutes, tenantsRoutes } from './modules/tenants/index.js';
 import { dataRoutes } from './modules/data/index.js';
+import { lifecycleRoutes } from './modules/lifecycle/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
 import { marketingRoutes } from './modules/marketing/index.js';
 import { opsRoutes } from './modules/ops/index.js';
@@ -123,6 +124,8 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
         { name: 'auth', description: 'Tokens' },
         { name: 'tenants', description: 'Workspaces' },
         { name: 'members', description: 'Members of a workspace and their roles' },
+        { name: 'roles', description: "A workspace's roles: the built-in ones and its own" },
+        { name: 'domains', description: 'Custom domains of a workspace' },
         { name: 'data', description: 'The sample tenant-scoped resource' },
         { name: 'dashboard', description: 'Tenant statistics' },
         { name: 'ops', description: 'Probes' },
@@ -141,10 +144,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   // ---- Modules
   const authGuards = createAuthGuards(services.auth);
-  const tenantGuards = createTenantGuards(config, services.tenants, (userId) => services.auth.mfa.isEnabled(userId));
-  app.addHook('onRequest', async (request) => {
+  const tenantGuards = createTenantGuards(config, services.tenants, (userId) => services.auth.mfa.isEnabled(userId), services.domains, (subdomain) => services.address.findMove(subdomain));
+  app.addHook('onRequest', async (request, reply) => {
     if (TENANT_FREE_PREFIXES.some((p) => request.url.startsWith(p))) return;
-    await tenantGuards.resolveSite(request);
+    await tenantGuards.resolveSite(request, reply);
+    // An old subdomain answered with its redirect: nothing else runs.
+    if (reply.sent) return reply;
+    // Every line logged for a workspace's request names the workspace.
+    if (request.tenant) request.log = reply.log = request.log.child({ tenant_id: request.tenant.id });
   });
   /** Pages of a tenant: on the root site they mean "pick a workspace". */
   const requireTenantSite = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -196,19 +203,31 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
         ? `You are the only owner of ${sole.map((t) => t.name).join(', ')}. Make another member an owner, or delete the workspace, before deleting your account.`
         : null;
     },
-    roleIn: (tenantId, userId) => services.tenants.getMembershipRole(tenantId, userId),
+    roleIn: async (tenantId, userId) => {
+      const role = await services.tenants.getMembershipRole(tenantId, userId);
+      return role ? { role, permissions: await services.tenants.permissionsForRole(tenantId, role) } : null;
+    },
   });
   await app.register(smsMfaRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, sms: services.smsMfa });
-  const { completeSignIn } = createSignInCompletion({ config, auth: services.auth, audit: services.audit, tenants: services.tenants });
+  const { completeSignIn, handoffUrl } = createSignInCompletion({ config, auth: services.auth, audit: services.audit, tenants: services.tenants });
   await app.register(oauthRoutes, { config, auth: services.auth, oauth: services.auth.oauth, audit: services.audit, guards: authGuards, throttles: deps.throttles, completeSignIn });
   await app.register(passkeyRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, passkeys: services.passkeys, completeSignIn, showLogin: createLoginPage({ config, auth: services.auth }) });
   await app.register(sessionRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, guards: authGuards, tenants: services.tenants });
   await app.register(tenantsRoutes, { config, auth: services.auth, guards: authGuards, tenants: services.tenants, throttles: deps.throttles });
   await app.register(dashboardRoutes, { config, tenants: services.tenants, data: services.data, tenantRoutes });
-  await app.register(dataRoutes, { data: services.data, tenantRoutes });
-  await app.register(settingsRoutes, { config, tenants: services.tenants, tenantRoutes, hasMfa: (userId) => services.auth.mfa.isEnabled(userId) });
+  await app.register(dataRoutes, { config, data: services.data, tenantRoutes });
+  await app.register(settingsRoutes, {
+    config,
+    tenants: services.tenants,
+    tenantRoutes,
+    hasMfa: (userId) => services.auth.mfa.isEnabled(userId),
+    branding: { address: services.address, logo: services.logo, handoffUrl },
+  });
+  await app.register(lifecycleRoutes, { config, auth: services.auth, tenants: services.tenants, exporter: services.exporter, deletion: services.deletion, tenantRoutes, throttles: deps.throttles });
+  await app.register(domainsRoutes, { config, domains: services.domains, tenantRoutes });
   await app.register(auditRoutes, { config, audit: services.audit, tenantRoutes });
   await app.register(membersRoutes, { config, members: services.members, tenantRoutes, invitations: services.invitations });
+  await app.register(rolesRoutes, { config, roles: services.roles, tenantRoutes });
   await app.register(invitationsRoutes, {
     config,
     auth: services.auth,

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './cli/commands/audit.js';
 import { registerDbCommands } from './cli/commands/db.js';
+import { registerDomainsCommands } from './cli/commands/domains.js';
 import { registerHealthCommand } from './cli/commands/health.js';
 import { registerSetupCommand } from './cli/commands/setup.js';
 import { registerTenantsCommands } from './cli/commands/tenants.js';
@@ -57,6 +58,7 @@ function buildProgram(): Command {
   registerSetupCommand(program);
   registerUsersCommands(program);
   registerTenantsCommands(program);
+  registerDomainsCommands(program);
   registerDbCommands(program);
   registerAuditCommands(program);
   registerHealthCommand(program);

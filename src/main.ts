@@ -7,6 +7,7 @@ import { AppError } from './platform/errors.js';
 import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
 import { seedDemo } from './seed.js';
+import { PURGE_DUE_JOB, purgeDueJobId } from './modules/lifecycle/index.js';
 import { createServices } from './services.js';
 
 async function main() {
@@ -32,6 +33,8 @@ async function main() {
       if (!(err instanceof AppError && err.fields)) throw err;
     }
   }
+  // Workspace deletions whose delayed job was lost (an embedded restart, a queue that was down) run now.
+  if (!pending.length) await deps.queue.enqueue(PURGE_DUE_JOB, {}, { dedupeKey: purgeDueJobId() }).catch((err: unknown) => log.warn({ err }, 'could not queue the purge of due workspace deletions'));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,11 +3,11 @@
  * Routes, jobs and commands call these; none of them builds its own.
  */
 import type { Deps } from './platform/deps.js';
-import { createJobs } from './jobs.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
-import { createInvitationsService, createMembersService, createTenantsService } from './modules/tenants/index.js';
+import { createDeletionService, createExportService, createLifecycleJobs } from './modules/lifecycle/index.js';
+import { createAddressService, createLogoService, createDomainsJobs, createDomainsService, createInvitationsService, createMembersService, createRolesService, createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
   const audit = createAuditService(deps);
@@ -17,11 +17,18 @@ export function createServices(deps: Deps) {
   const passkeys = createPasskeys(deps);
   const tenants = createTenantsService(deps, auth, audit);
   const members = createMembersService(deps, tenants, audit);
+  const roles = createRolesService(deps, tenants, audit);
   const invitations = createInvitationsService(deps, tenants, auth, audit);
+  const domains = createDomainsService(deps, tenants, audit);
+  const address = createAddressService(deps, tenants, audit);
+  const logo = createLogoService(deps, tenants, audit);
   const data = createDataService();
-  const services = { audit, auth, login, passkeys, smsMfa, tenants, members, invitations, data };
-  // Jobs call the services; the queue learns them here, once, for every entry point.
-  deps.queue.register(createJobs(services));
+  const exporter = createExportService({ tenants, members, data, audit });
+  const deletion = createDeletionService(deps, { tenants, members, audit, exporter });
+  const services = { audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion };
+  // Every job the workers can run, from every module, built from the services they call: the queue
+  // learns them here, once, for every entry point (web, worker, CLI).
+  deps.queue.register([...createDomainsJobs(domains), ...createLifecycleJobs(services)]);
   return services;
 }
 export type Services = ReturnType<typeof createServices>;

@@ -5,12 +5,11 @@
  */
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'bullmq';
 import { ConfigError, loadConfig, withDevSecretKey } from './platform/config.js';
-import { createRedisClient } from './platform/cache/redis-cache.js';
 import { buildDeps } from './platform/deps.js';
 import { createLogger } from './platform/log.js';
 import { createServices } from './services.js';
+import { startBullmqWorkers } from './platform/queue/bullmq-worker.js';
 import { QUEUE_NAMES, type QueueName } from './platform/queue/queue.js';
 
 export interface WorkerOptions {
@@ -32,28 +31,14 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   // The handlers call the same services as the web app, on the same database and Redis.
   const deps = await buildDeps(config, log);
   createServices(deps); // registers every job on deps.queue
-  const byName = new Map(deps.queue.definitions().map((j) => [j.name, j]));
-  const connection = createRedisClient(config.redisUrl, { forQueue: true });
-  const workers = queues.map(
-    (queue) =>
-      new Worker(
-        queue,
-        async (job) => {
-          const definition = byName.get(job.name);
-          if (!definition) throw new Error(`no handler for job "${job.name}"`);
-          await definition.handle(definition.parse(job.data), { jobId: job.id ?? '', attempt: job.attemptsMade + 1 });
-        },
-        { connection, prefix: 'saas', concurrency: options.concurrency ?? 5 },
-      ),
-  );
-  for (const w of workers) w.on('failed', (job, err) => log.warn({ job: job?.name, jobId: job?.id, err: err.message }, 'job failed'));
-  log.info({ queues, concurrency: options.concurrency ?? 5 }, 'worker started');
+  const concurrency = options.concurrency ?? 5;
+  const workers = startBullmqWorkers({ redisUrl: config.redisUrl, definitions: deps.queue.definitions(), queues, concurrency, log });
+  log.info({ queues, concurrency }, 'worker started');
 
   await new Promise<void>((resolve) => {
     const stop = async (signal: string) => {
       log.info({ signal }, 'worker stopping: finishing running jobs');
-      await Promise.all(workers.map((w) => w.close()));
-      await connection.quit().catch(() => connection.disconnect());
+      await workers.close();
       await deps.close();
       resolve();
     };

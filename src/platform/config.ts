@@ -39,6 +39,8 @@ export interface AppConfig {
   oauth: OAuthConfig;
   /** Text messages (sign-in codes): Twilio, the dev outbox under `dataDir`, or null (off: the UI does not offer them). */
   sms: SmsConfig | null;
+  /** Days between an owner deleting a workspace and its data being deleted (0: at once); owners can cancel meanwhile. */
+  tenantDeletionGraceDays: number;
 }
 
 export type SmsConfig =
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo: bool('SEED_DEMO', !isProduction),
     oauth,
     sms,
+    tenantDeletionGraceDays: int('TENANT_DELETION_GRACE_DAYS', 14, 0, 90),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);

@@ -15,6 +15,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { SmsSender } from './sms/sms.js';
 import type { JobQueue } from './queue/queue.js';
 import { createThrottles, type Throttles } from './rate-limit/throttles.js';
+import { createSystemResolver, type DnsResolver } from './dns/resolver.js';
 
 export interface Deps {
   config: AppConfig;
@@ -29,6 +30,8 @@ export interface Deps {
   redis: Redis | null;
   /** Attempt counters (brute-force protection): in Redis when configured, else in memory. */
   throttles: Throttles;
+  /** DNS lookups (custom domain verification): the system resolvers, or a test's records. */
+  dns: DnsResolver;
   /** Runs `fn` with a connection that owns the schema (migrations, reset). Never used by request handling. */
   withOwnerDb<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /** Pending migrations, by tag (empty when up to date). */
@@ -41,6 +44,10 @@ export interface BuildDepsOptions {
   migrate?: boolean;
   /** Tests: an in-memory PGlite started from this snapshot instead of DATA_DIR. */
   pgliteSnapshot?: Blob | 'memory';
+  /** Tests: DNS answers from here instead of the system resolvers. */
+  dnsResolver?: DnsResolver;
+  /** Tests: a Redis key prefix of their own for the job queues, so one test app's jobs never reach another's workers. */
+  queuePrefix?: string;
 }
 
 export async function buildDeps(config: AppConfig, log: Logger, options: BuildDepsOptions = {}): Promise<Deps> {
@@ -114,7 +121,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
 
     // Jobs
     const queue = redis
-      ? (await import('./queue/bullmq-queue.js')).createBullmqQueue(redis, log)
+      ? (await import('./queue/bullmq-queue.js')).createBullmqQueue(redis, log, [], options.queuePrefix)
       : (await import('./queue/in-process-queue.js')).createInProcessQueue(log);
     closers.unshift(() => queue.close()); // close first: running jobs may still use the db
 
@@ -142,6 +149,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       sms,
       redis,
       throttles: createThrottles(redis),
+      dns: options.dnsResolver ?? createSystemResolver(),
       withOwnerDb,
       async pendingMigrations() {
         // The app role may read the history (granted by a migration).

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { createTenantWithOwner, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
-import { freePort, launchBrowser, watchConsole } from '../support/browser.js';
+import { E2E_APP_ENV, freePort, launchBrowser, watchConsole } from '../support/browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -16,7 +16,7 @@ let port: number;
 
 before(async () => {
   port = await freePort();
-  t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1' });
+  t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', ...E2E_APP_ENV });
   await t.app.listen({ host: '127.0.0.1', port });
   // The seed's test uses fixed names; on a reused database, clear them first.
   await t.deps.withOwnerDb(async (db) => {

@@ -38,6 +38,14 @@ test('in-process: a job runs, a failing one is retried, bad payloads are refused
   await queue.drain();
   assert.deepEqual(done.sort(), ['a', 'b']);
   assert.equal(flaky, 3);
+
+  // A dedupe key drops a second job while the first is pending, and is free again once it ran.
+  await queue.enqueue('test.ok', { id: 'c' }, { dedupeKey: 'k' });
+  await queue.enqueue('test.ok', { id: 'd' }, { dedupeKey: 'k' });
+  await queue.drain();
+  await queue.enqueue('test.ok', { id: 'e' }, { dedupeKey: 'k' });
+  await queue.drain();
+  assert.deepEqual(done.sort(), ['a', 'b', 'c', 'e']);
   await queue.close();
 });
 
@@ -47,18 +55,23 @@ test('BullMQ: enqueued jobs land on their queue in Redis with retries configured
   const { Queue } = await import('bullmq');
   const redis = createRedisClient(process.env.REDIS_URL!, { forQueue: true });
   const jobs = [defineJob({ name: 'test.noop', queue: 'maintenance', attempts: 4, parse: parseIds, handle: async () => {} })] as JobDefinition<unknown>[];
-  const queue = createBullmqQueue(redis, log, jobs);
-  const jobId = `test-${crypto.randomUUID()}`;
-  const inspect = new Queue('maintenance', { connection: redis, prefix: 'saas' });
+  // Queues of its own: nothing else on this Redis sees or takes these jobs.
+  const prefix = `saas-test-${crypto.randomUUID()}`;
+  const queue = createBullmqQueue(redis, log, jobs, prefix);
+  const dedupeKey = `test-${crypto.randomUUID()}`;
+  const inspect = new Queue('maintenance', { connection: redis, prefix });
   try {
-    await queue.enqueue('test.noop', { id: 'x' }, { jobId });
-    await queue.enqueue('test.noop', { id: 'x' }, { jobId }); // same id: deduplicated
-    const job = await inspect.getJob(jobId);
-    assert.ok(job);
+    await queue.enqueue('test.noop', { id: 'x' }, { dedupeKey });
+    await queue.enqueue('test.noop', { id: 'x' }, { dedupeKey }); // same key while the first waits: dropped
+    await queue.enqueue('test.noop', { id: 'y' });
+    const waiting = await inspect.getJobs(['waiting']);
+    assert.equal(waiting.length, 2);
+    const job = waiting.find((j) => (j.data as { id: string }).id === 'x')!;
     assert.equal(job.name, 'test.noop');
     assert.equal(job.opts.attempts, 4);
-    assert.deepEqual(job.data, { id: 'x' });
-    await job.remove();
+    assert.deepEqual(job.opts.backoff, { type: 'exponential', delay: 1000, jitter: 0.5 });
+    assert.equal(job.opts.deduplication?.id, dedupeKey);
+    await inspect.obliterate({ force: true });
   } finally {
     await inspect.close();
     await queue.close();

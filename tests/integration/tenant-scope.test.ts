@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { dataItems } from '../../src/modules/data/data.tables.js';
-import { createTenantWithOwner, startTestApp, type TestApp } from '../support/test-app.js';
+import { captureLog, clientFor, createTenantWithOwner, hostFor, loginForToken, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('tenant scope', () => {
   let t: TestApp;
@@ -42,4 +42,30 @@ describe('tenant scope', () => {
     const rows = await scope.run((tx) => tx.select().from(dataItems).where(eq(dataItems.name, 'written in a read')));
     assert.equal(rows.length, 0);
   });
+});
+
+test("every log line of a workspace's request names the workspace; the root site's name none", async () => {
+  const { stream, lines } = captureLog();
+  const t = await startTestApp({ ACCESS_LOG: 'true', LOG_LEVEL: 'info' }, { logStream: stream });
+  try {
+    const owner = await createTenantWithOwner(t);
+    const token = await loginForToken(t, owner.email, owner.password);
+    const res = await clientFor(t, owner.tenant.subdomain, token)({ method: 'GET', url: '/api/data' });
+    assert.equal(res.statusCode, 200);
+    await t.app.inject({ method: 'GET', url: '/pricing', headers: { host: hostFor(null) } });
+    const entries = lines.map((l) => JSON.parse(l) as { msg?: string; tenant_id?: string; req?: { url?: string }; reqId?: string });
+    const completed = (url: string) => {
+      const started = entries.find((e) => e.req?.url === url);
+      assert.ok(started, `a line for ${url}`);
+      return entries.filter((e) => e.reqId === started.reqId && e.msg === 'request completed');
+    };
+    const tenantLines = completed('/api/data');
+    assert.equal(tenantLines.length, 1);
+    assert.equal(tenantLines[0]!.tenant_id, owner.tenant.id);
+    const rootLines = completed('/pricing');
+    assert.equal(rootLines.length, 1);
+    assert.equal(rootLines[0]!.tenant_id, undefined);
+  } finally {
+    await t.close();
+  }
 });

@@ -18,6 +18,8 @@ let b: Awaited<ReturnType<typeof createTenantWithOwner>>;
 let bItemId: string;
 let bMemberId: string;
 let bInvitationId: string;
+let bDomainId: string;
+let bRoleId: string;
 
 before(async () => {
   t = await startTestApp();
@@ -28,6 +30,8 @@ before(async () => {
   const member = await createTenantWithOwner(t);
   await t.services.tenants.addMember(b.tenant.id, member.userId, 'member');
   bMemberId = member.userId;
+  bRoleId = (await t.services.roles.createRole(b.tenant.id, { userId: b.userId, role: 'owner', email: b.email }, { name: 'B auditor', permissions: ['audit:read'] }, { context: { ip: null, userAgent: null, requestId: null }, via: 'cli' })).id!;
+  bDomainId = (await t.services.domains.add(b.tenant, `${b.tenant.subdomain}.b-domain.test`, { context: { ip: null, userAgent: null, requestId: null }, via: 'cli' }, null)).id;
   bInvitationId = (await t.services.invitations.invite(b.tenant.id, { userId: b.userId, role: 'owner' }, { email: 'invitee-of-b@example.com', role: 'member' }, { context: { ip: null, userAgent: null, requestId: null }, via: 'cli' })).id;
 });
 after(async () => t?.close());
@@ -37,6 +41,8 @@ const RESOURCES: Record<string, () => string[]> = {
   id: () => [bItemId],
   userId: () => [b.userId, bMemberId],
   invitationId: () => [bInvitationId],
+  domainId: () => [bDomainId],
+  roleId: () => [bRoleId],
 };
 
 /** The request id and a page's fresh CSRF token differ per answer; everything else must not. */
@@ -50,7 +56,9 @@ async function bSnapshot() {
   const scope = t.services.tenants.getTenantDb(b.tenant.id);
   const items = await t.services.data.list(scope, 1, 100);
   const members = await t.services.tenants.countMembers(b.tenant.id);
-  return JSON.stringify({ items, members });
+  const domains = (await t.services.domains.list(b.tenant)).map((d) => d.id);
+  const roles = (await t.services.roles.listRoles(b.tenant.id)).map((r) => [r.key, r.name, r.permissions.join(' ')]);
+  return JSON.stringify({ items, members, domains, roles });
 }
 
 test("A's owner reaches none of B's resources through any id-taking route", async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { MEMBER_ROLES, roleCan, type RouteAccess } from '../../src/modules/access/index.js';
+import { ANY_MEMBER, MEMBER_ROLES, roleCan, type Permission, type RouteAccess } from '../../src/modules/access/index.js';
 import { clientFor, createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -83,6 +83,28 @@ for (const role of MEMBER_ROLES) {
     const unexpectedDenials = outcomes.filter((o) => !o.allowed && expected(o)).map((o) => o.route);
     assert.deepEqual(unexpectedAllows, [], 'unexpected allows');
     assert.deepEqual(unexpectedDenials, [], 'unexpected denials');
+  });
+}
+
+// Roles a workspace defines for itself follow the same table: allowed exactly where their permissions say.
+const CUSTOM_ROLES: Record<string, Permission[]> = {
+  Auditor: ['data:read', 'audit:read'],
+  Recruiter: ['members:read', 'members:invite', 'data:write'],
+};
+for (const [name, permissions] of Object.entries(CUSTOM_ROLES)) {
+  test(`as the workspace's own role ${name} (${permissions.join(', ')}): allowed exactly where its permissions say`, async () => {
+    const workspace = await createTenantWithOwner(t);
+    const owner = { userId: workspace.userId, role: 'owner', email: workspace.email };
+    const origin = { context: { ip: null, userAgent: null, requestId: null }, via: 'cli' as const };
+    const role = await t.services.roles.createRole(workspace.tenant.id, owner, { name, permissions }, origin);
+    const elsewhere = await createTenantWithOwner(t);
+    await t.services.tenants.addMember(workspace.tenant.id, elsewhere.userId, role.key);
+    const outcomes = await callEveryRoute(workspace.tenant.subdomain, elsewhere.email, elsewhere.password);
+    const accessOf = (o: Outcome) => t.app.tenantRouteAccess.find((x) => `${x.method} ${x.url}` === o.route)!.access;
+    const expected = (o: Outcome) => accessOf(o) === ANY_MEMBER || permissions.includes(accessOf(o) as Permission);
+    assert.deepEqual(outcomes.filter((o) => o.allowed && !expected(o)).map((o) => `${o.route} (${o.status})`), [], 'unexpected allows');
+    assert.deepEqual(outcomes.filter((o) => !o.allowed && expected(o)).map((o) => o.route), [], 'unexpected denials');
+    assert.ok(outcomes.some((o) => o.allowed && accessOf(o) !== ANY_MEMBER), 'the role was let in somewhere');
   });
 }
 

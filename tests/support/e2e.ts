@@ -4,7 +4,7 @@
  */
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { freePort, launchBrowser } from './browser.js';
+import { E2E_APP_ENV, freePort, launchBrowser } from './browser.js';
 import { startTestApp, type TestApp } from './test-app.js';
 
 export interface E2eContext {
@@ -16,7 +16,7 @@ export interface E2eContext {
 
 export async function startE2e(env: Record<string, string> = {}): Promise<E2eContext> {
   const port = await freePort();
-  const t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, ...env });
+  const t = await startTestApp({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://localhost:${port}`, ...E2E_APP_ENV, ...env });
   await t.app.listen({ host: '127.0.0.1', port });
   const browser = await launchBrowser();
   return {

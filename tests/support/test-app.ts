@@ -13,8 +13,11 @@ import { createLogger } from '../../src/platform/log.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type AppConfig } from '../../src/platform/config.js';
 import { buildDeps, type Deps } from '../../src/platform/deps.js';
+import type { DnsResolver } from '../../src/platform/dns/resolver.js';
 import { createServices, type Services } from '../../src/services.js';
 import { PGLITE_SNAPSHOT_PATH } from './snapshot.js';
+import { startBullmqWorkers } from '../../src/platform/queue/bullmq-worker.js';
+import { QUEUE_NAMES } from '../../src/platform/queue/queue.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -26,7 +29,7 @@ export interface TestApp {
 
 export const TEST_BASE_DOMAIN = 'localhost';
 
-export async function startTestApp(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logStream?: NodeJS.WritableStream; dnsResolver?: DnsResolver; runJobs?: boolean } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     SECRET_KEY: 'test-secret-key-0123456789abcdef-0123456789',
@@ -45,8 +48,21 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     : fs.existsSync(PGLITE_SNAPSHOT_PATH)
       ? new Blob([fs.readFileSync(PGLITE_SNAPSHOT_PATH)])
       : ('memory' as const);
-  const deps = await buildDeps(config, log, { ...(snapshot ? { pgliteSnapshot: snapshot } : {}) });
+  // Each app has queues of its own on Redis: test files run in parallel on one Redis.
+  const queuePrefix = `saas-test-${crypto.randomBytes(4).toString('hex')}`;
+  const deps = await buildDeps(config, log, {
+    ...(snapshot ? { pgliteSnapshot: snapshot } : {}),
+    // No test reaches real DNS: without records of its own, every name has none.
+    dnsResolver: options.dnsResolver ?? { resolveTxt: async () => [] },
+    queuePrefix,
+  });
   const services = createServices(deps);
+  // `runJobs`: queued jobs run, as a worker process would run them (on the embedded default they
+  // always run in this process).
+  const workers =
+    options.runJobs && config.redisUrl
+      ? startBullmqWorkers({ redisUrl: config.redisUrl, definitions: deps.queue.definitions(), queues: QUEUE_NAMES, concurrency: 5, log, prefix: queuePrefix })
+      : null;
   const app = await buildApp(deps, services);
   await app.ready();
   return {
@@ -55,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     services,
     config,
     async close() {
+      await workers?.close();
       await app.close();
       await deps.close();
     },
@@ -144,7 +161,7 @@ export class CookieJar {
 export function createBrowser(t: TestApp) {
   const jar = new CookieJar();
   const remoteAddress = randomClientAddress();
-  const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
+  const request = async (method: 'GET' | 'POST' | 'DELETE', host: string, url: string, form?: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
     const res = await t.app.inject({
       method,
       url,
@@ -155,7 +172,8 @@ export function createBrowser(t: TestApp) {
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...headers,
       },
-      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+      // A list is sent as the same field repeated, as checkboxes are.
+      ...(form ? { payload: new URLSearchParams(Object.entries(form).flatMap(([k, v]) => [v].flat().map((one) => [k, one]))).toString() } : {}),
     });
     jar.store(host, res.headers['set-cookie'] as string | string[] | undefined);
     return res;

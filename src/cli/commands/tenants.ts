@@ -5,6 +5,7 @@ import { tenantOrigin } from '../../platform/config.js';
 import { generatePassword } from '../accounts.js';
 import { integerBetween, parseEmail, parseName, parseSubdomain, PLAN_IDS } from '../args.js';
 import { requireTenantBySubdomain, withContext } from '../context.js';
+import { registerTenantsPurgeCommand } from './tenants-purge.js';
 import { color, examples, formatDate, print, printFields, printJson, printShownOnce, printSuccess, printTable, secret } from '../output.js';
 
 interface CreateOptions {
@@ -161,4 +162,6 @@ export function registerTenantsCommands(program: Command): void {
     .argument('<subdomain>', "the tenant's subdomain", parseSubdomain)
     .addHelpText('after', examples('saas-cli tenants reactivate acme'))
     .action((subdomain: string) => setStatus(subdomain, 'active'));
+
+  registerTenantsPurgeCommand(tenants);
 }

@@ -15,5 +15,16 @@ export {
   type Permission,
   type RouteAccess,
 } from './permissions.js';
+/** A workspace's roles (built-in and its own), and the grant rule over them. */
+export {
+  BUILT_IN_CATALOG,
+  createRoleCatalog,
+  CUSTOM_ROLE_PERMISSIONS,
+  CUSTOM_ROLE_PREFIX,
+  isCustomRoleKey,
+  type CatalogRole,
+  type CustomRoleDefinition,
+  type RoleCatalog,
+} from './role-catalog.js';
 /** The route guard (`requirePermission`) and the guard sets tenant routes use. */
 export { requirePermission, type PermissionGuard, type TenantRouteGuards, type TenantRouteOptions } from './require-permission.js';

@@ -11,7 +11,7 @@ export const PERMISSIONS = {
   'members:read': 'See who is in the workspace and their roles',
   'members:invite': 'Invite people to the workspace',
   'members:remove': 'Remove members',
-  'roles:assign': "Change members' roles",
+  'roles:assign': "Define the workspace's roles and change members' roles",
   'billing:manage': 'Change the plan and payment details',
   'api_keys:manage': 'Create and revoke API keys',
   'webhooks:manage': 'Manage webhooks',
@@ -58,10 +58,7 @@ export function roleCan(role: string, access: RouteAccess): boolean {
   return permissionsOf(role).has(access);
 }
 
-/**
- * Whether someone with `granterRole` may give `role` to a member (or change the role of a member
- * who has it): only a role whose every permission the granter has. Nobody grants above their own.
- */
+/** Whether `granterRole` may give built-in `role` (see RoleCatalog.canGrant, which also knows a workspace's own roles). */
 export function canGrant(granterRole: string, role: string): boolean {
   if (!permissionsOf(granterRole).has('roles:assign') || !roleSets.has(role)) return false;
   const mine = permissionsOf(granterRole);

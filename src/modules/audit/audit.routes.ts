@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../platform/config.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
-import { permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
+import { type TenantRouteGuards } from '../access/index.js';
 import { AUDIT_OUTCOMES, type AuditOutcome } from './actions.js';
 import type { AuditFilters, AuditService } from './audit.service.js';
 import { AuditPage, AuditResults, type AuditFilterValues } from './views/audit-page.js';
@@ -49,7 +50,6 @@ export async function auditRoutes(app: FastifyInstance, opts: Options) {
   const { audit, config, tenantRoutes } = opts;
 
   app.get('/settings/audit', { preValidation: tenantRoutes.web('audit:read'), schema: { hide: true } }, async (request, reply) => {
-    const role = request.membership!.role;
     const { values, filters, page } = readFilters(request.query as Record<string, unknown>);
     const result = await request.tenantDb!.read((tx) => audit.listForTenant(tx, filters, page, PER_PAGE));
     const results = { items: result.items, page, hasMore: result.hasMore, filters: values };
@@ -58,12 +58,7 @@ export async function auditRoutes(app: FastifyInstance, opts: Options) {
       reply,
       AuditPage({
         ...results,
-        csrfToken: reply.generateCsrf(),
-        user: { name: request.auth!.name, email: request.auth!.email },
-        tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
-        role,
-        permissions: permissionsOf(role),
-        rootUrl: config.publicUrl.origin,
+        ...workspacePageContext(request, reply, config.publicUrl.origin),
       }),
     );
   });

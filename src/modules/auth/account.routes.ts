@@ -7,9 +7,9 @@ import type { AppConfig } from '../../platform/config.js';
 import { describeWait, notFound } from '../../platform/errors.js';
 import { appendSetCookies, clientInfo, formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
+import { logoUrlOf } from '../../platform/http/workspace-page.js';
 import type { Throttle, Throttles } from '../../platform/rate-limit/throttles.js';
 import { AUDIT_ACTIONS, auditContextOf, isAuditAction, type AuditService } from '../audit/index.js';
-import { permissionsOf } from '../access/index.js';
 import type { AuthGuards } from './auth.guards.js';
 import type { AuthService } from './auth.service.js';
 import { OAUTH_PROVIDERS, type OAuthService } from './oauth.js';
@@ -73,7 +73,8 @@ interface Options {
   /** Why this user cannot delete their account now (e.g. the only owner of a workspace), or null. */
   accountDeletionBlocker: (userId: string) => Promise<string | null>;
   /** The user's role in a workspace, or null: on a workspace's host the navigation follows it. */
-  roleIn?: (tenantId: string, userId: string) => Promise<string | null>;
+  /** The user's role in a workspace and what it may do (null: not a member); drives the navigation on a workspace host. */
+  roleIn?: (tenantId: string, userId: string) => Promise<{ role: string; permissions: ReadonlySet<string> } | null>;
 }
 
 export async function accountRoutes(app: FastifyInstance, opts: Options) {
@@ -115,8 +116,8 @@ export async function accountRoutes(app: FastifyInstance, opts: Options) {
         },
         passkeys,
         smsAvailable: config.sms !== null,
-        tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain } : null,
-        ...(role ? { role, permissions: permissionsOf(role) } : {}),
+        tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain, logoUrl: logoUrlOf(request.tenant) } : null,
+        ...(role ? { role: role.role, permissions: role.permissions } : {}),
         rootUrl: config.publicUrl.origin,
         sessions: sessions.map((s) => ({ ...s, current: s.id === me.sessionId })),
         activity: events.map((e) => ({ occurredAt: e.occurredAt, label: isAuditAction(e.action) ? AUDIT_ACTIONS[e.action] : e.action, outcome: e.outcome, ip: e.ip })),

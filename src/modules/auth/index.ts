@@ -15,8 +15,8 @@ export { createAuthGuards, type AuthGuards } from './auth.guards.js';
 export { authRoutes } from './auth.routes.js';
 /** Password recovery pages (/forgot-password, /reset-password). */
 export { passwordRoutes, RESET_THROTTLE_RULES } from './password.routes.js';
-/** The account page (/account): password, sessions, recent activity. */
-export { accountRoutes, ACCOUNT_THROTTLE_RULES } from './account.routes.js';
+/** The account page (/account): password, sessions, recent activity; and the current-password check other forms reuse (same limit). */
+export { accountRoutes, ACCOUNT_THROTTLE_RULES, createCurrentPasswordCheck } from './account.routes.js';
 /** The sign-in's second step (/login/mfa). */
 export { mfaRoutes } from './mfa.routes.js';
 /** Sign-in codes by text message: phone numbers (checked, confirmed by a code) and codes per sign-in, with limits on sends. */

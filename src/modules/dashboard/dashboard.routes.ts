@@ -5,10 +5,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import type { AppConfig } from '../../platform/config.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { findPlan } from '../billing/index.js';
 import type { DataService } from '../data/index.js';
-import type { TenantsService } from '../tenants/index.js';
+import { type TenantsService } from '../tenants/index.js';
 import { DashboardPage, DashboardStats } from './views/dashboard.js';
 
 interface Options {
@@ -39,12 +40,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: Options) {
     sendPage(
       reply,
       DashboardPage({
-        csrfToken: reply.generateCsrf(),
-        user: { name: request.auth!.name, email: request.auth!.email },
-        tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain, plan: request.tenant!.plan },
-        role: request.membership!.role,
-        permissions: request.membership!.permissions,
-        rootUrl: opts.config.publicUrl.origin,
+        ...workspacePageContext(request, reply, opts.config.publicUrl.origin),
       }),
     ),
   );

@@ -2,19 +2,22 @@
  * The sample resource over HTTP: a JSON API (`/api/data`, bearer token) and an htmx page (`/data`,
  * session cookie). Handlers stay thin: guards establish who and which tenant, the service does the rest.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../platform/config.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { AppError } from '../../platform/errors.js';
 import { type TenantRouteGuards } from '../access/index.js';
 import { formField } from '../../platform/http/forms.js';
 import { sendFragment, sendPage } from '../../platform/http/htmx.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
 import { PageQuery, problemResponses } from '../../platform/http/schemas.js';
 import type { DataItem, DataService } from './data.service.js';
 import { CreateDataItemBody, DataItemSchema, IdParams, UpdateDataItemBody } from './data.schemas.js';
 import { DataCreateForm, DataPage, DataRow, DataRows } from './views/data-page.js';
 
 interface Options {
+  config: AppConfig;
   data: DataService;
   tenantRoutes: TenantRouteGuards;
 }
@@ -30,7 +33,7 @@ const toJson = (item: DataItem) => ({
 
 export async function dataRoutes(app: FastifyInstance, opts: Options) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { data, tenantRoutes } = opts;
+  const { config, data, tenantRoutes } = opts;
   const api = { tags: ['data'], security: [{ bearerAuth: [] }] };
 
   // ---- JSON API
@@ -102,18 +105,12 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
   );
 
   // ---- Page (htmx, works without JavaScript too)
-  const pageProps = (request: import('fastify').FastifyRequest, csrfToken: string) => ({
-    csrfToken,
-    user: { name: request.auth!.name, email: request.auth!.email },
-    tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
-    role: request.membership!.role,
-    permissions: request.membership!.permissions,
-  });
+  const pageProps = (request: FastifyRequest, reply: FastifyReply) => workspacePageContext(request, reply, config.publicUrl.origin);
 
   // The first page is rendered with the page (fast first paint, works without JavaScript); the rest scroll in.
   r.get('/data', { preValidation: tenantRoutes.web('data:read'), schema: { hide: true } }, async (request, reply) => {
     const initial = await data.list(request.tenantDb!, 1);
-    return sendPage(reply, DataPage({ ...pageProps(request, reply.generateCsrf()), initial }));
+    return sendPage(reply, DataPage({ ...pageProps(request, reply), initial }));
   });
 
   r.get('/data/list', { preValidation: tenantRoutes.web('data:read'), schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
@@ -138,7 +135,7 @@ export async function dataRoutes(app: FastifyInstance, opts: Options) {
         return sendFragment(reply, DataCreateForm({ csrfToken: reply.generateCsrf(), errors: createErrors, values }), 422);
       }
       const initial = await data.list(request.tenantDb!, 1);
-      return sendPage(reply, DataPage({ ...pageProps(request, reply.generateCsrf()), createErrors, values, initial }), 422);
+      return sendPage(reply, DataPage({ ...pageProps(request, reply), createErrors, values, initial }), 422);
     }
   });
 

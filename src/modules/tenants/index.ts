@@ -3,6 +3,9 @@
 export { createTenantsService, type TenantsService, type Tenant, type SignUpInput } from './tenants.service.js';
 /** Members of a workspace: list, change role, remove, leave (with the grant and last-owner rules). */
 export { createMembersService, type MembersService, type Member, type MemberActor } from './members.service.js';
+/** A workspace's own roles (define, edit, delete within one's own permissions), and their page and API. */
+export { createRolesService, type RolesService, type WorkspaceRole } from './roles.service.js';
+export { rolesRoutes } from './roles.routes.js';
 /** The members page (/settings/members) and API (/api/members). */
 export { membersRoutes } from './members.routes.js';
 /** Invitations by email: invite, resend, revoke, list, and accept (as a signed-in or a new user), bound to the invited address. */
@@ -25,3 +28,13 @@ export { MEMBER_ROLES, isMemberRole, type MemberRole } from '../access/index.js'
 export { createSignInCompletion, type SignInCompletion } from './sign-in-completion.js';
 /** The workspace settings page (name, the MFA requirement). */
 export { settingsRoutes } from './settings.routes.js';
+/** A workspace's address: changing its subdomain, and the 30-day redirect of the old one (the Host lookup's `findMove`). */
+export { createAddressService, type AddressService, REDIRECT_DAYS } from './address.service.js';
+/** A workspace's logo: PNG, JPEG or WebP checked by its bytes, stored per workspace, served at `/logo`. */
+export { createLogoService, type LogoService, logoUrlOf } from './logo.service.js';
+/** Custom domains: claim a hostname, prove control with a DNS TXT record, then serve the workspace there. */
+export { createDomainsService, checkHostname, type DomainsService, type CustomDomain } from './domains.service.js';
+/** The custom domains page (/settings/domains), `/api/domains`, and the reverse proxy's certificate check. */
+export { domainsRoutes } from './domains.routes.js';
+/** The `domains.verify` and `domains.verify_pending` jobs. */
+export { createDomainsJobs } from './domains.jobs.js';

@@ -12,10 +12,11 @@ import type { AppConfig } from '../../platform/config.js';
 import { AppError, describeWait } from '../../platform/errors.js';
 import { appendSetCookies, clientInfo, formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
 import { problemResponses } from '../../platform/http/schemas.js';
 import { clientKey } from '../../platform/http/security.js';
 import type { Throttles } from '../../platform/rate-limit/throttles.js';
-import { MEMBER_ROLES, permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { MEMBER_ROLES, type TenantRouteGuards } from '../access/index.js';
 import type { AuthGuards, AuthService } from '../auth/index.js';
 import { auditContextOf, type AuditService } from '../audit/index.js';
 import type { Invitation, InvitationsService } from './invitations.service.js';
@@ -144,19 +145,14 @@ export async function invitationsRoutes(app: FastifyInstance, opts: Options) {
   // ---- Members page forms (plain POSTs; success goes back to the page with a fixed message code)
   /** The members page with the invitation form's state, for a refusal. */
   async function showMembers(request: FastifyRequest, reply: FastifyReply, refusal: { form?: InvitationsPanelProps['form']; error?: string }, status: number) {
-    const role = request.membership!.role;
     const tenantId = request.tenant!.id;
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
       MembersPage({
-        csrfToken: reply.generateCsrf(),
-        user: { name: request.auth!.name, email: request.auth!.email },
-        tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
-        role,
-        permissions: permissionsOf(role),
-        rootUrl,
+        ...workspacePageContext(request, reply, rootUrl),
         members: await members.listMembers(tenantId),
+        catalog: await members.roleCatalog(tenantId),
         me: request.auth!.userId,
         invitations: { pending: await invitations.listPending(tenantId), ...(refusal.form ? { form: refusal.form } : {}) },
         ...(refusal.error ? { error: refusal.error } : {}),

@@ -12,14 +12,15 @@ import { uniqueViolation } from '../../platform/db/errors.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, tooManyAttempts, validationFailed } from '../../platform/errors.js';
 import { findPlan } from '../billing/index.js';
-import { canGrant, isMemberRole, MEMBER_ROLES, ROLE_LABELS } from '../access/index.js';
+import { BUILT_IN_CATALOG, isCustomRoleKey, isMemberRole, MEMBER_ROLES, type RoleCatalog } from '../access/index.js';
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import type { AuditService } from '../audit/index.js';
 import { invitationEmail } from './emails.js';
 import { createInvitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { MemberActor } from './members.service.js';
 import { createTenantsRepository } from './tenants.repository.js';
-import type { ChangeOrigin, TenantsService } from './tenants.service.js';
+import { createRolesRepository } from './roles.repository.js';
+import { loadRoleCatalog, type ChangeOrigin, type TenantsService } from './tenants.service.js';
 
 export const INVITATION_TTL_DAYS = 7;
 /** Sends of one invitation (the first, re-invites and resends) within a day. */
@@ -43,6 +44,8 @@ export interface Invitation {
 export interface InvitationPreview {
   email: string;
   role: string;
+  /** The role's name as people see it ("Admin", or the workspace's own role's name). */
+  roleLabel: string;
   inviterName: string | null;
 }
 
@@ -54,7 +57,7 @@ export const hashInvitationToken = (token: string) => crypto.createHash('sha256'
 /** Tokens are 43 base64url characters; anything else is not worth a database look-up. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
-const roleName = (role: string) => (isMemberRole(role) ? ROLE_LABELS[role].name : role);
+const roleName = (role: string, catalog: RoleCatalog = BUILT_IN_CATALOG) => catalog.label(role);
 
 function toInvitation(row: InvitationRow & { inviterName?: string | null }, now = Date.now()): Invitation {
   return {
@@ -77,6 +80,7 @@ export function createInvitationsService(
   audit: AuditService,
 ) {
   const repo = createInvitationsRepository();
+  const roles = createRolesRepository();
   const members = createTenantsRepository(deps.database.db);
 
   const newToken = () => {
@@ -91,10 +95,10 @@ export function createInvitationsService(
   }
 
   /** Both the role the request saw and the committed one must be able to give `role`: nobody invites above their own role. */
-  function mayGive(actor: MemberActor, current: string | undefined, role: string): boolean {
-    return current !== undefined && canGrant(actor.role, role) && canGrant(current, role);
+  function mayGive(catalog: RoleCatalog, actor: MemberActor, current: string | undefined, role: string): boolean {
+    return current !== undefined && catalog.canGrant(actor.role, role) && catalog.canGrant(current, role);
   }
-  const notAllowed = (role: string) => new AppError('forbidden', `You cannot invite someone as ${roleName(role)}: nobody can give a role above their own.`);
+  const notAllowed = (role: string, catalog: RoleCatalog) => new AppError('forbidden', `You cannot invite someone as ${roleName(role, catalog)}: nobody can give a role above their own.`);
 
   /** The next send count, or a refusal when the invitation was already sent the most times a day allows. */
   function nextSendCount(row: InvitationRow): number {
@@ -108,9 +112,9 @@ export function createInvitationsService(
   }
 
   /** Mails the link; not awaited by the caller's answer (a slow mail server does not hold the page), failures are logged. */
-  function sendInvitation(tenant: { name: string; subdomain: string }, inviterName: string, email: string, role: string, token: string) {
+  function sendInvitation(tenant: { name: string; subdomain: string }, inviterName: string, email: string, roleLabel: string, token: string) {
     const link = `${tenantOrigin(deps.config, tenant.subdomain)}/invitations/accept?token=${encodeURIComponent(token)}`;
-    const message = invitationEmail({ to: email, inviterName, workspaceName: tenant.name, roleName: roleName(role), link, validDays: INVITATION_TTL_DAYS, appName: 'SaaS App' });
+    const message = invitationEmail({ to: email, inviterName, workspaceName: tenant.name, roleName: roleLabel, link, validDays: INVITATION_TTL_DAYS, appName: 'SaaS App' });
     void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, 'invitation email could not be sent'));
   }
 
@@ -120,7 +124,8 @@ export function createInvitationsService(
     if (limit !== null && (await members.countMembers(tx)) >= limit) return 'plan_limit';
     // An inviter who left or was demoted since no longer vouches for the role.
     const inviter = invitation.invitedBy ? await members.findMembership(tx, invitation.invitedBy) : null;
-    if (!inviter || !canGrant(inviter.role, invitation.role)) return 'invalid';
+    if (isCustomRoleKey(invitation.role) && !(await roles.shareLockByKey(tx, invitation.role))) return 'invalid';
+    if (!inviter || !(await loadRoleCatalog(tx)).canGrant(inviter.role, invitation.role)) return 'invalid';
     if (!(await repo.markAccepted(tx, invitation.id, user.id))) return 'invalid';
     await members.insertMembership(tx, user.id, invitation.role);
     await audit.record(
@@ -153,16 +158,18 @@ export function createInvitationsService(
       const role = input.role.trim();
       const errors: Record<string, string> = {};
       if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like name@company.com';
-      if (!isMemberRole(role)) errors.role = `Choose one of: ${MEMBER_ROLES.join(', ')}`;
+      if (!isMemberRole(role) && !isCustomRoleKey(role)) errors.role = `Choose one of: ${MEMBER_ROLES.join(', ')}, or one of the workspace's own roles`;
       if (Object.keys(errors).length > 0) throw validationFailed(errors, errors.email ?? `Unknown role. ${errors.role}.`);
       const { tenant, limit } = await planLimit(tenantId);
       const existingUser = await auth.users.findByEmail(email);
       const { token, tokenHash, expiresAt } = newToken();
       try {
-        const { row, inviterName } = await deps.database.withTenant(tenantId, async (tx) => {
+        const { row, inviterName, roleLabel } = await deps.database.withTenant(tenantId, async (tx) => {
           await members.lockOwners(tx);
+          if (isCustomRoleKey(role) && !(await roles.shareLockByKey(tx, role))) throw validationFailed({ role: 'This role no longer exists; pick another' });
+          const catalog = await loadRoleCatalog(tx);
           const me = await actorNow(tx, actor);
-          if (!mayGive(actor, me.role, role)) throw notAllowed(role);
+          if (!mayGive(catalog, actor, me.role, role)) throw notAllowed(role, catalog);
           if (existingUser && (await members.findMembership(tx, existingUser.id))) {
             throw new AppError('conflict', `${email} is already a member of this workspace. Change their role in the list instead.`, { email: 'Already a member of this workspace' });
           }
@@ -173,7 +180,7 @@ export function createInvitationsService(
           let row: InvitationRow;
           if (open) {
             // Re-inviting someone invited with a role above one's own would change that invitation.
-            if (!mayGive(actor, me.role, open.role)) throw notAllowed(open.role);
+            if (!mayGive(catalog, actor, me.role, open.role)) throw notAllowed(open.role, catalog);
             row = await repo.renew(tx, open.id, { role, tokenHash, invitedBy: actor.userId, expiresAt, sendCount: nextSendCount(open) });
           } else {
             row = await repo.insert(tx, { email, role, tokenHash, invitedBy: actor.userId, expiresAt });
@@ -190,9 +197,9 @@ export function createInvitationsService(
             origin.context,
             tx,
           );
-          return { row, inviterName: me.name };
+          return { row, inviterName: me.name, roleLabel: catalog.label(role) };
         });
-        sendInvitation(tenant, inviterName, email, role, token);
+        sendInvitation(tenant, inviterName, email, roleLabel, token);
         return toInvitation({ ...row, inviterName });
       } catch (err) {
         // Two invitations of one address at the same moment: the other one won.
@@ -206,11 +213,12 @@ export function createInvitationsService(
       if (!UUID_RE.test(invitationId)) throw notFound('Invitation');
       const { tenant } = await planLimit(tenantId);
       const { token, tokenHash, expiresAt } = newToken();
-      const { row, inviterName } = await deps.database.withTenant(tenantId, async (tx) => {
+      const { row, inviterName, roleLabel } = await deps.database.withTenant(tenantId, async (tx) => {
         const open = await repo.lockOpenById(tx, invitationId);
         if (!open) throw notFound('Invitation');
+        const catalog = await loadRoleCatalog(tx);
         const me = await actorNow(tx, actor);
-        if (!mayGive(actor, me.role, open.role)) throw notAllowed(open.role);
+        if (!mayGive(catalog, actor, me.role, open.role)) throw notAllowed(open.role, catalog);
         const row = await repo.renew(tx, open.id, { role: open.role, tokenHash, invitedBy: actor.userId, expiresAt, sendCount: nextSendCount(open) });
         await audit.record(
           {
@@ -224,9 +232,9 @@ export function createInvitationsService(
           origin.context,
           tx,
         );
-        return { row, inviterName: me.name };
+        return { row, inviterName: me.name, roleLabel: catalog.label(row.role) };
       });
-      sendInvitation(tenant, inviterName, row.email, row.role, token);
+      sendInvitation(tenant, inviterName, row.email, roleLabel, token);
       return toInvitation({ ...row, inviterName });
     },
 
@@ -236,8 +244,9 @@ export function createInvitationsService(
       await deps.database.withTenant(tenantId, async (tx) => {
         const open = await repo.lockOpenById(tx, invitationId);
         if (!open) throw notFound('Invitation');
+        const catalog = await loadRoleCatalog(tx);
         const me = await actorNow(tx, actor);
-        if (!mayGive(actor, me.role, open.role)) throw new AppError('forbidden', `You cannot revoke an invitation as ${roleName(open.role)}: that role is above your own.`);
+        if (!mayGive(catalog, actor, me.role, open.role)) throw new AppError('forbidden', `You cannot revoke an invitation as ${roleName(open.role, catalog)}: that role is above your own.`);
         await repo.revoke(tx, open.id);
         await audit.record(
           {
@@ -268,7 +277,7 @@ export function createInvitationsService(
         const row = await repo.lockPendingByTokenHash(tx, hashInvitationToken(token));
         if (!row) return null;
         const [inviter] = row.invitedBy ? await members.listMembersWithUsers(tx, row.invitedBy) : [];
-        return { email: row.email, role: row.role, inviterName: inviter?.name ?? null };
+        return { email: row.email, role: row.role, roleLabel: (await loadRoleCatalog(tx)).label(row.role), inviterName: inviter?.name ?? null };
       });
     },
 

@@ -9,6 +9,7 @@ import type { AppConfig } from '../../platform/config.js';
 import { sendPage } from '../../platform/http/htmx.js';
 import { OAUTH_PROVIDERS, type AuthService } from '../auth/index.js';
 import { LoginPage, type LoginPageProps } from './views/login.js';
+import { logoUrlOf } from './logo.service.js';
 
 export type ShowLoginProps = Pick<LoginPageProps, 'email' | 'error' | 'next' | 'flash'>;
 export type ShowLogin = (request: FastifyRequest, reply: FastifyReply, props: ShowLoginProps, status?: number) => FastifyReply;
@@ -32,7 +33,7 @@ export function createLoginPage(deps: { config: AppConfig; auth: AuthService }):
         ...props,
         rootUrl: root,
         oauthProviders: providerButtons(request, props.next),
-        ...(request.tenant ? { tenantName: request.tenant.name } : {}),
+        ...(request.tenant ? { tenantName: request.tenant.name, tenantLogoUrl: logoUrlOf(request.tenant) } : {}),
       }),
       status,
     );

@@ -10,8 +10,9 @@ import type { AppConfig } from '../../platform/config.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
 import { problemResponses } from '../../platform/http/schemas.js';
-import { ANY_MEMBER, MEMBER_ROLES, permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { ANY_MEMBER, MEMBER_ROLES, type TenantRouteGuards } from '../access/index.js';
 import type { ChangeRoleResult, LeaveResult, Member, MembersService, RemoveMemberResult } from './members.service.js';
 import type { InvitationsService } from './invitations.service.js';
 import { ChangeRoleBody, MemberIdParams, MemberSchema } from './members.schemas.js';
@@ -29,7 +30,7 @@ interface Options {
 type Failure = Exclude<ChangeRoleResult | RemoveMemberResult | LeaveResult, 'changed' | 'unchanged' | 'removed' | 'left'>;
 
 const LAST_OWNER = 'This member is the only owner. Make another member an owner first: a workspace always keeps at least one owner.';
-const ROLE_CHOICES = `Choose one of: ${MEMBER_ROLES.join(', ')}`;
+const ROLE_CHOICES = `Choose one of: ${MEMBER_ROLES.join(', ')}, or one of the workspace's own roles (GET /api/roles)`;
 
 /** What each refusal says, through the API and on the page. */
 function failure(result: Failure, what: 'change' | 'remove' | 'leave', via: 'api' | 'web'): AppError {
@@ -141,21 +142,16 @@ export async function membersRoutes(app: FastifyInstance, opts: Options) {
 
   // ---- Page (plain forms: works without JavaScript)
   async function showMembers(request: FastifyRequest, reply: FastifyReply, extra: { error?: string; flash?: { kind: 'success' | 'info' | 'error'; message: string }[] } = {}, status = 200) {
-    const role = request.membership!.role;
     const list = await members.listMembers(request.tenant!.id);
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
       MembersPage({
-        csrfToken: reply.generateCsrf(),
-        user: { name: request.auth!.name, email: request.auth!.email },
-        tenant: { name: request.tenant!.name, subdomain: request.tenant!.subdomain },
-        role,
-        permissions: permissionsOf(role),
-        rootUrl: config.publicUrl.origin,
+        ...workspacePageContext(request, reply, config.publicUrl.origin),
         members: list,
+        catalog: await members.roleCatalog(request.tenant!.id),
         me: request.auth!.userId,
-        ...(opts.invitations && permissionsOf(role).has('members:invite') ? { invitations: { pending: await opts.invitations.listPending(request.tenant!.id) } } : {}),
+        ...(opts.invitations && request.membership!.permissions.has('members:invite') ? { invitations: { pending: await opts.invitations.listPending(request.tenant!.id) } } : {}),
         ...extra,
       }),
       status,

@@ -6,10 +6,11 @@
  */
 import { UUID_RE, type TenantDb } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
-import { canGrant, isMemberRole, roleCan } from '../access/index.js';
+import { isCustomRoleKey, isMemberRole, type RoleCatalog } from '../access/index.js';
 import type { AuditService } from '../audit/index.js';
 import { createTenantsRepository } from './tenants.repository.js';
-import type { ChangeOrigin, TenantsService } from './tenants.service.js';
+import { createRolesRepository } from './roles.repository.js';
+import { loadRoleCatalog, type ChangeOrigin, type TenantsService } from './tenants.service.js';
 
 export interface Member {
   userId: string;
@@ -32,8 +33,18 @@ export type ChangeRoleResult = 'changed' | 'unchanged' | 'invalid_role' | 'not_f
 export type RemoveMemberResult = 'removed' | 'not_found' | 'not_allowed' | 'self' | 'last_owner';
 export type LeaveResult = 'left' | 'not_found' | 'last_owner';
 
-export function createMembersService(deps: Pick<Deps, 'database'>, tenants: Pick<TenantsService, 'refreshMembership'>, audit: AuditService) {
+/**
+ * Whether `actorRole` may act on a member who holds `targetRole`: they could give that role. A
+ * member whose role the workspace no longer knows (it was deleted under them) has no permissions,
+ * so anyone who may assign roles may fix them.
+ */
+function canChangeMemberWith(catalog: RoleCatalog, actorRole: string, targetRole: string): boolean {
+  return catalog.has(targetRole) ? catalog.canGrant(actorRole, targetRole) : catalog.permissionsOf(actorRole).has('roles:assign');
+}
+
+export function createMembersService(deps: Pick<Deps, 'database'>, tenants: Pick<TenantsService, 'refreshMembership' | 'getRoleCatalog'>, audit: AuditService) {
   const repo = createTenantsRepository(deps.database.db);
+  const roles = createRolesRepository();
 
   /** The actor's role as committed now (undefined: no longer a member), and their email for the audit log (bearer tokens carry none). */
   async function actorNow(tx: TenantDb, actor: { userId: string; email?: string | null | undefined }): Promise<{ role: string | undefined; email: string | null }> {
@@ -42,6 +53,9 @@ export function createMembersService(deps: Pick<Deps, 'database'>, tenants: Pick
   }
 
   return {
+    /** The workspace's roles (built-in and its own), for role pickers and the matrix. */
+    roleCatalog: (tenantId: string): Promise<RoleCatalog> => tenants.getRoleCatalog(tenantId),
+
     /** Everyone in the workspace with their name, email and role, oldest membership first. */
     async listMembers(tenantId: string): Promise<Member[]> {
       return deps.database.withTenant(tenantId, (tx) => repo.listMembersWithUsers(tx));
@@ -59,16 +73,20 @@ export function createMembersService(deps: Pick<Deps, 'database'>, tenants: Pick
      * role and the target's current one; the last owner cannot be demoted.
      */
     async changeRole(tenantId: string, actor: MemberActor, targetUserId: string, newRole: string, origin: ChangeOrigin): Promise<ChangeRoleResult> {
-      if (!isMemberRole(newRole)) return 'invalid_role';
+      if (!isMemberRole(newRole) && !isCustomRoleKey(newRole)) return 'invalid_role';
       if (!UUID_RE.test(targetUserId)) return 'not_found';
       const result = await deps.database.withTenant(tenantId, async (tx): Promise<ChangeRoleResult> => {
         const owners = await repo.lockOwners(tx);
+        // A workspace's own role must exist, and stays until this commits (deletion waits).
+        if (isCustomRoleKey(newRole) && !(await roles.shareLockByKey(tx, newRole))) return 'invalid_role';
+        const catalog = await loadRoleCatalog(tx);
         const target = await repo.lockMembership(tx, targetUserId);
         if (!target) return 'not_found';
         const { role: current, email: actorEmail } = await actorNow(tx, actor);
         // Both the role the request saw and the one committed now must allow it: a demotion that raced in wins.
-        const mayGrant = (role: string) => current !== undefined && canGrant(actor.role, role) && canGrant(current, role);
-        if (!mayGrant(newRole) || !mayGrant(target.role)) return 'not_allowed';
+        const mayGrant = (role: string) => current !== undefined && catalog.canGrant(actor.role, role) && catalog.canGrant(current, role);
+        const mayChange = (role: string) => current !== undefined && canChangeMemberWith(catalog, actor.role, role) && canChangeMemberWith(catalog, current, role);
+        if (!mayGrant(newRole) || !mayChange(target.role)) return 'not_allowed';
         if (target.role === newRole) return 'unchanged';
         if (target.role === 'owner' && owners.filter((id) => id !== targetUserId).length === 0) return 'last_owner';
         await repo.setMemberRole(tx, targetUserId, newRole);
@@ -101,7 +119,8 @@ export function createMembersService(deps: Pick<Deps, 'database'>, tenants: Pick
         const self = targetUserId === actor.userId;
         const { role: current, email: actorEmail } = await actorNow(tx, actor);
         if (!self) {
-          const allowed = (role: string) => roleCan(role, 'members:remove') && canGrant(role, target.role);
+          const catalog: RoleCatalog = await loadRoleCatalog(tx);
+          const allowed = (role: string) => catalog.permissionsOf(role).has('members:remove') && canChangeMemberWith(catalog, role, target.role);
           if (current === undefined || !allowed(actor.role) || !allowed(current)) return 'not_allowed';
         }
         if (target.role === 'owner' && owners.filter((id) => id !== targetUserId).length === 0) return 'last_owner';

@@ -4,10 +4,12 @@ import { tenantOrigin, type AppConfig } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import { formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
-import { permissionsOf, type TenantRouteGuards } from '../access/index.js';
+import { workspacePageContext } from '../../platform/http/workspace-page.js';
+import { type TenantRouteGuards } from '../access/index.js';
 import type { TenantsService } from './tenants.service.js';
 import { SettingsPage, type SettingsPageProps } from './views/settings-page.js';
 import { changeOrigin, memberActor } from './request-actor.js';
+import { brandingRoutes, brandingSections, type BrandingOptions } from './branding.routes.js';
 
 interface Options {
   config: AppConfig;
@@ -15,33 +17,33 @@ interface Options {
   tenantRoutes: TenantRouteGuards;
   /** Whether a user has a second factor (the auth module knows). */
   hasMfa: (userId: string) => Promise<boolean>;
+  /** The Address and Logo sections and their routes (branding.routes.ts). */
+  branding?: BrandingOptions;
 }
 
 const DONE: Record<string, string> = {
   name: 'The workspace was renamed.',
   'mfa-on': 'Members now need two-factor authentication to open the workspace.',
   'mfa-off': 'Two-factor authentication is no longer required of members.',
+  address: 'The workspace moved to this address. The old one redirects here for 30 days.',
+  logo: 'The logo was updated.',
+  'logo-removed': 'The logo was removed.',
 };
 
 export async function settingsRoutes(app: FastifyInstance, opts: Options) {
   const { config, tenants, tenantRoutes } = opts;
 
-  async function showSettings(request: FastifyRequest, reply: FastifyReply, extra: Partial<Pick<SettingsPageProps, 'nameValue' | 'nameError' | 'securityError' | 'flash'>> = {}, status = 200) {
+  async function showSettings(request: FastifyRequest, reply: FastifyReply, extra: Partial<Pick<SettingsPageProps, 'nameValue' | 'nameError' | 'securityError' | 'flash' | 'addressSection' | 'logoSection'>> = {}, status = 200) {
     const tenant = request.tenant!;
-    const role = request.membership!.role;
     reply.header('cache-control', 'no-store');
     return sendPage(
       reply,
       SettingsPage({
-        csrfToken: reply.generateCsrf(),
-        user: { name: request.auth!.name, email: request.auth!.email },
-        tenant: { name: tenant.name, subdomain: tenant.subdomain },
-        role,
-        permissions: permissionsOf(role),
-        rootUrl: config.publicUrl.origin,
+        ...workspacePageContext(request, reply, config.publicUrl.origin),
         address: tenantOrigin(config, tenant.subdomain),
         requireMfa: tenant.requireMfa,
         viewerHasMfa: await opts.hasMfa(request.auth!.userId),
+        ...(opts.branding ? await brandingSections(config, opts.branding.address, request) : {}),
         ...extra,
       }),
       status,
@@ -76,4 +78,6 @@ export async function settingsRoutes(app: FastifyInstance, opts: Options) {
     await tenants.setRequireMfa(request.tenant!.id, required, changeOrigin(request, 'web'), memberActor(request));
     return reply.redirect(`/settings/workspace?done=${required ? 'mfa-on' : 'mfa-off'}`, 303);
   });
+
+  if (opts.branding) await app.register(brandingRoutes, { ...opts.branding, config, tenantRoutes, showSettings });
 }

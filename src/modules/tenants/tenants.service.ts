@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../../platform/db/database.js';
+import type { TenantDb, Tx } from '../../platform/db/database.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
@@ -15,7 +15,9 @@ import { type ProviderIdentity, checkPasswordPolicy, normalizeEmail, type AuthSe
 import { SYSTEM_CONTEXT, type AuditContext, type AuditService } from '../audit/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
-import { isMemberRole, MEMBER_ROLES } from '../access/index.js';
+import { createAddressRepository } from './address.repository.js';
+import { BUILT_IN_CATALOG, createRoleCatalog, isMemberRole, MEMBER_ROLES, type CustomRoleDefinition, type Permission, type RoleCatalog } from '../access/index.js';
+import { createRolesRepository, type TenantRoleRow } from './roles.repository.js';
 
 export interface Tenant {
   id: string;
@@ -61,6 +63,15 @@ const actorFields = (actor: Actor | null) => (actor ? { actorUserId: actor.userI
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TENANT_CACHE_SECONDS = 30;
 const MEMBERSHIP_CACHE_SECONDS = 60;
+const ROLES_CACHE_SECONDS = 60;
+const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
+
+const toDefinition = (r: TenantRoleRow): CustomRoleDefinition => ({ id: r.id, key: r.key, name: r.name, description: r.description, permissions: r.permissions });
+
+/** A workspace's role catalog as the transaction sees it (built-in roles plus its own). */
+export async function loadRoleCatalog(tx: TenantDb): Promise<RoleCatalog> {
+  return createRoleCatalog((await createRolesRepository().list(tx)).map(toDefinition));
+}
 /** How long one process trusts its own copy of a tenant or membership before asking the shared cache again. */
 export const LOCAL_CACHE_MS = 5000;
 
@@ -86,6 +97,8 @@ function fromCache(cached: CachedTenant): Tenant {
 
 export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService) {
   const repo = createTenantsRepository(deps.database.db);
+  // Old subdomains that still redirect to their workspace (address.service.ts) are not free either.
+  const redirects = createAddressRepository(deps.database);
 
   /** Checks name, subdomain and plan; returns field errors (empty when fine). */
   /** What is wrong with a workspace name, or null. */
@@ -123,6 +136,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
   // Per-process memos in front of the shared cache: other processes see a change within LOCAL_CACHE_MS.
   const localTenants = createLocalMemo<Tenant | null>(LOCAL_CACHE_MS);
   const localRoles = createLocalMemo<string>(LOCAL_CACHE_MS);
+  const localCatalogs = createLocalMemo<RoleCatalog>(LOCAL_CACHE_MS);
 
   /** A lookup may have cached "no such tenant" for this subdomain a moment ago. */
   const forgetSubdomain = async (subdomain: string) => {
@@ -154,7 +168,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like you@company.com';
       const passwordProblem = identity ? null : checkPasswordPolicy(input.password);
       if (passwordProblem) errors.password = passwordProblem;
-      if (!errors.subdomain && (await repo.subdomainTaken(subdomain))) errors.subdomain = 'This subdomain is taken; pick another';
+      if (!errors.subdomain && ((await repo.subdomainTaken(subdomain)) || (await redirects.heldByRedirect(subdomain)))) errors.subdomain = 'This subdomain is taken; pick another';
       if (!errors.email && (await auth.users.findByEmail(email))) errors.email = 'An account with this email already exists; log in instead';
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
 
@@ -183,7 +197,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       const subdomain = input.subdomain.trim().toLowerCase();
       const plan = input.plan?.trim() || DEFAULT_PLAN_ID;
       const errors = checkTenantFields({ name: input.name, subdomain, plan });
-      if (!errors.subdomain && (await repo.subdomainTaken(subdomain))) errors.subdomain = 'This subdomain is taken; pick another';
+      if (!errors.subdomain && ((await repo.subdomainTaken(subdomain)) || (await redirects.heldByRedirect(subdomain)))) errors.subdomain = 'This subdomain is taken; pick another';
       if (Object.keys(errors).length > 0) throw validationFailed(errors);
       const owner = await auth.users.findByEmail(input.ownerEmail);
       if (!owner) throw validationFailed({ ownerEmail: 'No user has this email' });
@@ -274,6 +288,45 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       localRoles.set(key, role);
     },
 
+    /**
+     * The workspace's roles (built-in and its own). Cached like memberships; a change to its roles
+     * must call `refreshRoleCatalog`, which makes edited permissions apply at once.
+     */
+    async getRoleCatalog(tenantId: string): Promise<RoleCatalog> {
+      const key = `tenant-roles:${tenantId}`;
+      const local = localCatalogs.get(key);
+      if (local) return local;
+      const cached = await deps.cache.get(key);
+      let definitions: CustomRoleDefinition[];
+      if (cached !== null) {
+        definitions = JSON.parse(cached) as CustomRoleDefinition[];
+      } else {
+        definitions = (await deps.database.withTenant(tenantId, (tx) => createRolesRepository().list(tx))).map(toDefinition);
+        // Only into an empty slot: an edit committed meanwhile already wrote the newer definitions.
+        await deps.cache.setIfAbsent(key, JSON.stringify(definitions), ROLES_CACHE_SECONDS);
+      }
+      const catalog = createRoleCatalog(definitions);
+      localCatalogs.set(key, catalog);
+      return catalog;
+    },
+
+    /** After a workspace's roles changed: writes the committed definitions to the shared cache (write-through). */
+    async refreshRoleCatalog(tenantId: string): Promise<RoleCatalog> {
+      const key = `tenant-roles:${tenantId}`;
+      const definitions = (await deps.database.withTenant(tenantId, (tx) => createRolesRepository().list(tx))).map(toDefinition);
+      await deps.cache.set(key, JSON.stringify(definitions), ROLES_CACHE_SECONDS);
+      const catalog = createRoleCatalog(definitions);
+      localCatalogs.set(key, catalog);
+      return catalog;
+    },
+
+    /** What `role` may do in the workspace: built-in roles without a lookup, the workspace's own from its catalog; unknown -> nothing. */
+    async permissionsForRole(tenantId: string, role: string): Promise<ReadonlySet<Permission>> {
+      if (isMemberRole(role)) return BUILT_IN_CATALOG.permissionsOf(role);
+      if (!role) return NO_PERMISSIONS;
+      return (await service.getRoleCatalog(tenantId)).permissionsOf(role);
+    },
+
     async listTenantsForUser(userId: string): Promise<(Tenant & { role: string })[]> {
       const rows = await deps.database.withUser(userId, (tx) => repo.listForUser(tx, userId));
       return rows.map((r) => ({ ...toTenant(r), role: r.role }));
@@ -343,7 +396,8 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
      * Throws `validation_failed` for a bad role or an existing membership, `plan_limit_reached` when the tenant is full.
      */
     async addMember(tenantId: string, userId: string, role: string): Promise<void> {
-      if (!isMemberRole(role)) throw validationFailed({ role: `Choose one of: ${MEMBER_ROLES.join(', ')}` });
+      const catalog = isMemberRole(role) ? BUILT_IN_CATALOG : await service.getRoleCatalog(tenantId);
+      if (!catalog.has(role)) throw validationFailed({ role: `Choose one of: ${[...MEMBER_ROLES, ...catalog.roles.filter((r) => !r.builtIn).map((r) => r.key)].join(', ')}` });
       const tenant = await service.requireTenant(tenantId);
       const limit = findPlan(tenant.plan)?.limits.members ?? null;
       await deps.database.withTenant(tenantId, async (tx) => {

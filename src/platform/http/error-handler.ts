@@ -99,7 +99,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
         }),
       );
   }
-  const html = renderPage(ErrorPage({ status: problem.status, title: problem.title, message: problem.detail, requestId: String(request.id) }));
+  const html = renderPage(ErrorPage({ status: problem.status, code: problem.code, title: problem.title, message: problem.detail, requestId: String(request.id) }));
   return reply.code(problem.status).header('content-type', 'text/html; charset=utf-8').header('vary', 'HX-Request').send(html);
 }
 

@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QUEUE_NAMES, type JobDefinition, type JobQueue, type QueueName } from './queue.js';
 
-export function createBullmqQueue(connection: Redis, log: Logger, definitions: JobDefinition<unknown>[] = []): JobQueue {
+/** `prefix`: the Redis key prefix; producers and workers must agree on it (tests use their own). */
+export function createBullmqQueue(connection: Redis, log: Logger, definitions: JobDefinition<unknown>[] = [], prefix = 'saas'): JobQueue {
   const byName = new Map(definitions.map((d) => [d.name, d]));
-  const queues = new Map<QueueName, Queue>(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix: 'saas' })]));
+  const queues = new Map<QueueName, Queue>(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix })]));
   // Without a listener, every queue prints raw connection errors while Redis is down; the
   // connection itself already logs them once, through our logger.
   for (const queue of queues.values()) queue.on('error', (err) => log.debug({ err: err.message, queue: queue.name }, 'queue error'));
@@ -20,7 +21,7 @@ export function createBullmqQueue(connection: Redis, log: Logger, definitions: J
       if (!definition) throw new Error(`Unknown job "${name}"`);
       definition.parse(payload);
       await queues.get(definition.queue)!.add(name, payload, {
-        jobId: options.jobId,
+        ...(options.dedupeKey ? { deduplication: { id: options.dedupeKey } } : {}),
         delay: options.delayMs,
         attempts: definition.attempts ?? 3,
         backoff: { type: 'exponential', delay: definition.backoffMs ?? 1000, jitter: 0.5 },

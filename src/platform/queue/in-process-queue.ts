@@ -6,7 +6,7 @@ import { backoffDelay, type JobDefinition, type JobQueue } from './queue.js';
 export function createInProcessQueue(log: Logger, definitions: JobDefinition<unknown>[] = []): JobQueue & { drain(): Promise<void> } {
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const running = new Set<Promise<void>>();
-  const pendingIds = new Set<string>();
+  const pendingKeys = new Set<string>();
   let closed = false;
   // Retry waits are cut short by close(): shutting down must not wait for a backoff.
   const sleeping = new Set<() => void>();
@@ -45,15 +45,16 @@ export function createInProcessQueue(log: Logger, definitions: JobDefinition<unk
       const definition = byName.get(name);
       if (!definition) throw new Error(`Unknown job "${name}"`);
       definition.parse(payload); // fail at the caller, as BullMQ producers would with a schema check
-      const jobId = options.jobId ?? crypto.randomUUID();
-      if (pendingIds.has(jobId)) return;
-      pendingIds.add(jobId);
+      const jobId = crypto.randomUUID();
+      const key = options.dedupeKey ?? jobId;
+      if (pendingKeys.has(key)) return;
+      pendingKeys.add(key);
       const task = (async () => {
         if (options.delayMs) await sleep(options.delayMs);
         if (closed) return;
         await run(definition, payload, jobId);
       })().finally(() => {
-        pendingIds.delete(jobId);
+        pendingKeys.delete(key);
         running.delete(task);
       });
       running.add(task);

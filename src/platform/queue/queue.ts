@@ -24,8 +24,11 @@ export interface JobDefinition<P = unknown> {
 }
 
 export interface EnqueueOptions {
-  /** Deduplication key: a second job with the same id is ignored while the first exists. */
-  jobId?: string;
+  /**
+   * A second job with the same key is dropped while the first is waiting, delayed or running (on
+   * both adapters); once it has finished, the key is free again.
+   */
+  dedupeKey?: string;
   delayMs?: number;
 }
 

@@ -9,6 +9,8 @@ export interface ErrorPageProps {
   message: string;
   requestId?: string;
   rootUrl?: string;
+  /** The problem's code: a closed workspace's pages point to what still works there. */
+  code?: string;
 }
 
 function nextSteps(status: number): string[] {
@@ -28,9 +30,12 @@ function nextSteps(status: number): string[] {
 
 export function ErrorPage(props: ErrorPageProps) {
   const rootUrl = props.rootUrl ?? '';
-  const steps = nextSteps(props.status);
+  // A suspended workspace, or one pending deletion: access is not the problem, so say what still works instead.
+  const closed = props.code === 'tenant_suspended' || props.code === 'tenant_deletion_pending';
+  const title = closed ? 'This workspace is closed' : props.title;
+  const steps = closed ? [] : nextSteps(props.status);
   return (
-    <Layout title={props.title} nav="marketing" rootUrl={rootUrl} noindex>
+    <Layout title={title} nav="marketing" rootUrl={rootUrl} noindex>
       <div class="relative isolate flex flex-1 items-center justify-center px-4 py-16 sm:py-24">
         <div class="grid-bg" aria-hidden="true"></div>
         <div class="w-full max-w-lg text-center">
@@ -46,18 +51,34 @@ export function ErrorPage(props: ErrorPageProps) {
             Error {props.status}
           </p>
           <h1 class="mt-5 text-3xl font-semibold tracking-tight text-balance text-zinc-900 sm:text-4xl dark:text-white">
-            {props.title}
+            {title}
           </h1>
           <p class="mx-auto mt-4 max-w-md text-base text-pretty text-zinc-600 dark:text-zinc-400">{props.message}</p>
 
-          <ul class="mx-auto mt-8 max-w-sm space-y-2 text-left text-sm text-zinc-600 dark:text-zinc-400">
-            {steps.map((s) => (
-              <li class="flex gap-2.5">
-                <Icon name="chevron-right" class="mt-0.5 size-4 shrink-0 text-brand-500" />
-                <span>{s}</span>
-              </li>
-            ))}
-          </ul>
+          {steps.length ? (
+            <ul class="mx-auto mt-8 max-w-sm space-y-2 text-left text-sm text-zinc-600 dark:text-zinc-400">
+              {steps.map((s) => (
+                <li class="flex gap-2.5">
+                  <Icon name="chevron-right" class="mt-0.5 size-4 shrink-0 text-brand-500" />
+                  <span>{s}</span>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+
+          {closed ? (
+            <div id="closed-workspace-links" class="mt-8 flex flex-col items-center justify-center gap-3 sm:flex-row">
+              <a href="/settings/export" class="btn btn-primary">
+                <Icon name="database" class="size-4" />
+                Export the data
+              </a>
+              {props.code === 'tenant_deletion_pending' ? (
+                <a href="/settings/workspace/delete" class="btn btn-secondary">
+                  See or cancel the deletion
+                </a>
+              ) : null}
+            </div>
+          ) : null}
 
           <div class="mt-10 flex flex-col items-center justify-center gap-3 sm:flex-row">
             <a href={`${rootUrl}/`} class="btn btn-primary">

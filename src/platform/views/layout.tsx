@@ -30,8 +30,8 @@ export interface LayoutProps {
   /** Put on <body hx-headers> so every htmx request carries it; forms add their own hidden field. */
   csrfToken?: string;
   user?: { name: string; email: string } | null;
-  /** Shown in the header with class "tenant-name" (text is exactly the name). */
-  tenant?: { name: string; subdomain: string } | null;
+  /** Shown in the header with class "tenant-name" (text is exactly the name), after its logo when it has one (`logoUrl`). */
+  tenant?: { name: string; subdomain: string; logoUrl?: string | null } | null;
   flash?: { kind: 'success' | 'error' | 'info'; message: string }[];
   nav?: 'marketing' | 'app';
   /** Absolute URL of the root site for marketing links from a tenant subdomain; default ''. */
@@ -136,6 +136,7 @@ function Header(props: LayoutProps) {
             <span class="hidden text-zinc-300 2xl:inline dark:text-zinc-700" aria-hidden="true">
               /
             </span>
+            {props.tenant.logoUrl ? <img src={props.tenant.logoUrl} alt={props.tenant.name} class="tenant-logo size-7 shrink-0 rounded-md object-contain" /> : null}
             <span class="tenant-name max-w-[10rem] truncate text-sm font-medium text-zinc-900 sm:max-w-[16rem] dark:text-zinc-100">{props.tenant.name}</span>
             {/* The chooser works on any of our hosts: it lists the user's workspaces and hands the session over. */}
             <a href="/workspaces" id="switch-workspace" class="btn btn-ghost btn-sm -ml-1 px-1.5" title="Switch workspace" aria-label="Switch workspace">
@@ -344,13 +345,13 @@ export function Layout(props: LayoutProps) {
 }
 
 /** Centered card used by log-in and sign-up pages. */
-export function AuthCard(props: { title: string; subtitle?: Child; children: Child; footer?: Child; wide?: boolean }) {
+export function AuthCard(props: { title: string; subtitle?: Child; children: Child; footer?: Child; wide?: boolean; /** Replaces the product mark (a workspace's logo). */ mark?: Child }) {
   return (
     <div class="relative isolate flex flex-1 justify-center px-4 py-10 sm:py-16">
       <div class="hero-glow opacity-40 dark:opacity-40" aria-hidden="true"></div>
       <div class={cx('w-full', props.wide ? 'max-w-lg' : 'max-w-md')}>
         <div class="mb-8 text-center">
-          <LogoMark class="mx-auto size-10" />
+          {props.mark ?? <LogoMark class="mx-auto size-10" />}
           <h1 class="mt-6 text-2xl font-semibold tracking-tight text-zinc-900 dark:text-white">{props.title}</h1>
           {props.subtitle ? <p class="mt-2 text-sm muted">{props.subtitle}</p> : null}
         </div>
@@ -365,7 +366,8 @@ export function AuthCard(props: { title: string; subtitle?: Child; children: Chi
 export interface AppPageContext {
   csrfToken: string;
   user: { name: string; email: string };
-  tenant: { name: string; subdomain: string };
+  /** `logoUrl`: the workspace's versioned logo, shown before its name. */
+  tenant: { name: string; subdomain: string; logoUrl?: string | null };
   /** The member's role. */
   role?: string;
   /** The permissions of the member's role (`permissionsOf(role)`): decides which navigation links show. */

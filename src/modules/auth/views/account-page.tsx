@@ -29,7 +29,7 @@ export interface AccountPageProps {
   csrfToken: string;
   user: { name: string; email: string };
   emailVerified: boolean;
-  tenant: { name: string; subdomain: string } | null;
+  tenant: { name: string; subdomain: string; logoUrl?: string | null } | null;
   role?: string;
   /** The role's permissions in the workspace of this host: decide the navigation links. */
   permissions?: ReadonlySet<string>;

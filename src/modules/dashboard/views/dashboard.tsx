@@ -6,7 +6,7 @@ import { Badge, Icon, Skeleton, StatCard, type IconName } from '../../../platfor
 export interface DashboardPageProps {
   csrfToken: string;
   user: { name: string; email: string };
-  tenant: { name: string; subdomain: string; plan: string };
+  tenant: { name: string; subdomain: string; plan: string; logoUrl?: string | null };
   role: string;
   /** The role's permissions: decide the navigation links. */
   permissions?: ReadonlySet<string>;

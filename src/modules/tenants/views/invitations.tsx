@@ -3,7 +3,7 @@
 // Plain forms with CSRF fields: everything works without JavaScript.
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, Icon, TextField } from '../../../platform/views/components.js';
-import { canGrant, isMemberRole, MEMBER_ROLES, ROLE_LABELS } from '../../access/index.js';
+import { BUILT_IN_CATALOG, type RoleCatalog } from '../../access/index.js';
 import { PASSWORD_MIN_LENGTH } from '../../auth/index.js';
 
 export interface PendingInvitationView {
@@ -23,10 +23,10 @@ export interface InvitationsPanelProps {
 }
 
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
-const roleName = (role: string) => (isMemberRole(role) ? ROLE_LABELS[role].name : role);
+const roleName = (role: string, catalog: RoleCatalog = BUILT_IN_CATALOG) => catalog.label(role);
 
-function InviteForm(props: { viewerRole: string; csrfToken: string; form: InvitationsPanelProps['form'] }) {
-  const roles = MEMBER_ROLES.filter((r) => canGrant(props.viewerRole, r));
+function InviteForm(props: { viewerRole: string; catalog: RoleCatalog; csrfToken: string; form: InvitationsPanelProps['form'] }) {
+  const roles = props.catalog.roles.filter((r) => props.catalog.canGrant(props.viewerRole, r.key)).map((r) => r.key);
   const chosen = props.form?.role ?? (roles.includes('member') ? 'member' : roles[roles.length - 1]);
   const fieldErrors = props.form?.fieldErrors ?? {};
   return (
@@ -53,7 +53,7 @@ function InviteForm(props: { viewerRole: string; csrfToken: string; form: Invita
         <select id="invite-role" name="role" class="input mt-1.5 w-full sm:w-auto sm:min-w-[9rem]" aria-invalid={fieldErrors.role ? 'true' : undefined}>
           {roles.map((r) => (
             <option value={r} selected={r === chosen}>
-              {ROLE_LABELS[r].name}
+              {roleName(r, props.catalog)}
             </option>
           ))}
         </select>
@@ -68,17 +68,17 @@ function InviteForm(props: { viewerRole: string; csrfToken: string; form: Invita
   );
 }
 
-function PendingRow(props: { invitation: PendingInvitationView; viewerRole: string; csrfToken: string }) {
+function PendingRow(props: { invitation: PendingInvitationView; viewerRole: string; catalog: RoleCatalog; csrfToken: string }) {
   const { invitation } = props;
-  const mayManage = canGrant(props.viewerRole, invitation.role);
+  const mayManage = props.catalog.canGrant(props.viewerRole, invitation.role);
   return (
     <tr class="data-row" id={`invitation-${invitation.id}`}>
       <td class="min-w-0">
         <div class="max-w-[14rem] truncate font-medium text-zinc-900 sm:max-w-[18rem] dark:text-white">{invitation.email}</div>
-        <div class="text-xs muted sm:hidden">{roleName(invitation.role)}</div>
+        <div class="text-xs muted sm:hidden">{roleName(invitation.role, props.catalog)}</div>
       </td>
       <td class="hidden text-sm sm:table-cell">
-        <Badge>{roleName(invitation.role)}</Badge>
+        <Badge>{roleName(invitation.role, props.catalog)}</Badge>
       </td>
       <td class="hidden text-sm muted md:table-cell">{invitation.invitedBy?.name || '—'}</td>
       <td class="hidden whitespace-nowrap text-sm sm:table-cell">
@@ -113,7 +113,7 @@ function PendingRow(props: { invitation: PendingInvitationView; viewerRole: stri
 }
 
 /** "Invite people" and "Pending invitations", for the members page. */
-export function InvitationsPanel(props: InvitationsPanelProps & { viewerRole: string; csrfToken: string }) {
+export function InvitationsPanel(props: InvitationsPanelProps & { viewerRole: string; catalog: RoleCatalog; csrfToken: string }) {
   return (
     <>
       <Card class="mt-8" title="Invite people" titleId="invite-title" description="They get an email with a link that works once, for 7 days, and only for that address.">
@@ -122,7 +122,7 @@ export function InvitationsPanel(props: InvitationsPanelProps & { viewerRole: st
             {props.form.error}
           </Alert>
         ) : null}
-        <InviteForm viewerRole={props.viewerRole} csrfToken={props.csrfToken} form={props.form} />
+        <InviteForm viewerRole={props.viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} form={props.form} />
       </Card>
       {props.pending.length > 0 ? (
         <Card class="mt-6" title="Pending invitations" titleId="invitations-title" description="Resending makes a new link: the previous one stops working." padded={false}>
@@ -147,7 +147,7 @@ export function InvitationsPanel(props: InvitationsPanelProps & { viewerRole: st
               </thead>
               <tbody>
                 {props.pending.map((invitation) => (
-                  <PendingRow invitation={invitation} viewerRole={props.viewerRole} csrfToken={props.csrfToken} />
+                  <PendingRow invitation={invitation} viewerRole={props.viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} />
                 ))}
               </tbody>
             </table>
@@ -165,7 +165,7 @@ export interface AcceptInvitationPageProps {
   rootUrl: string;
   workspaceName: string;
   token: string;
-  invitation: { email: string; role: string; inviterName: string | null };
+  invitation: { email: string; role: string; roleLabel?: string; inviterName: string | null };
   /** Who is signed in on this host, if anyone. */
   user: { name: string; email: string } | null;
   /** A refusal or problem to show (wrong address, full workspace, account exists). */
@@ -191,7 +191,7 @@ export function AcceptInvitationPage(props: AcceptInvitationPageProps) {
         title={`Join ${props.workspaceName}`}
         subtitle={
           <>
-            {who} to <span class="font-medium text-zinc-900 dark:text-white">{props.workspaceName}</span> as <span id="invitation-role">{roleName(invitation.role)}</span>.
+            {who} to <span class="font-medium text-zinc-900 dark:text-white">{props.workspaceName}</span> as <span id="invitation-role">{invitation.roleLabel ?? roleName(invitation.role)}</span>.
           </>
         }
       >

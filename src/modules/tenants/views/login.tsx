@@ -20,6 +20,8 @@ export interface LoginPageProps {
   next?: string;
   /** Set on a tenant subdomain: "Log in to Acme". */
   tenantName?: string;
+  /** The workspace's logo (versioned `/logo` URL), shown above the title. */
+  tenantLogoUrl?: string | null;
   /** Root-site URL for the sign-up link when on a tenant subdomain; default ''. */
   rootUrl?: string;
   oauthProviders?: OAuthProviderView[];
@@ -63,6 +65,7 @@ export function LoginPage(props: LoginPageProps) {
     >
       <AuthCard
         title={props.tenantName ? `Log in to ${props.tenantName}` : 'Welcome back'}
+        mark={props.tenantLogoUrl ? <img id="tenant-logo" src={props.tenantLogoUrl} alt={props.tenantName ?? ''} class="mx-auto size-16 rounded-xl object-contain" /> : undefined}
         subtitle={props.tenantName ? 'Use the email and password for this workspace.' : 'Log in to open your workspace.'}
         footer={
           <>

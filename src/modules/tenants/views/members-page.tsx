@@ -3,7 +3,7 @@
 // and what each role may do.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, Icon, type BadgeTone } from '../../../platform/views/components.js';
-import { canGrant, MEMBER_ROLES, PERMISSIONS, ROLE_LABELS, ROLE_PERMISSIONS, roleCan, isMemberRole, type Permission } from '../../access/index.js';
+import { PERMISSIONS, type Permission, type RoleCatalog } from '../../access/index.js';
 import { InvitationsPanel, type InvitationsPanelProps } from './invitations.js';
 
 export interface MemberView {
@@ -16,6 +16,8 @@ export interface MemberView {
 
 export interface MembersPageProps extends AppPageContext {
   members: MemberView[];
+  /** The workspace's roles, built-in and its own. */
+  catalog: RoleCatalog;
   /** The signed-in member's user id. */
   me: string;
   /** What went wrong with the last action (shown above the table). */
@@ -27,14 +29,16 @@ export interface MembersPageProps extends AppPageContext {
 const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 const ROLE_TONE: Record<string, BadgeTone> = { owner: 'brand', admin: 'success', billing: 'warning' };
 
-const roleName = (role: string) => (isMemberRole(role) ? ROLE_LABELS[role].name : role);
-
-function RoleBadge(props: { role: string }) {
-  return <Badge tone={ROLE_TONE[props.role] ?? 'neutral'}>{roleName(props.role)}</Badge>;
+function RoleBadge(props: { role: string; catalog: RoleCatalog }) {
+  return <Badge tone={ROLE_TONE[props.role] ?? 'neutral'}>{props.catalog.label(props.role)}</Badge>;
 }
 
+/** Whether the viewer may act on a member with `role`: they could give it (a role the workspace no longer knows: anyone who assigns roles). */
+const mayChange = (catalog: RoleCatalog, viewerRole: string, role: string) =>
+  catalog.has(role) ? catalog.canGrant(viewerRole, role) : catalog.permissionsOf(viewerRole).has('roles:assign');
+
 /** `phone`: the copy shown under the name on small screens (the Role column is hidden there). */
-function RoleForm(props: { member: MemberView; viewerRole: string; csrfToken: string; phone?: boolean }) {
+function RoleForm(props: { member: MemberView; viewerRole: string; catalog: RoleCatalog; csrfToken: string; phone?: boolean }) {
   const { member } = props;
   const id = props.phone ? `role-${member.userId}-phone` : `role-${member.userId}`;
   return (
@@ -44,11 +48,13 @@ function RoleForm(props: { member: MemberView; viewerRole: string; csrfToken: st
         Role of {member.name}
       </label>
       <select id={id} name="role" class="input h-9 w-auto min-w-[7.5rem] py-1">
-        {MEMBER_ROLES.filter((r) => canGrant(props.viewerRole, r)).map((r) => (
-          <option value={r} selected={r === member.role}>
-            {ROLE_LABELS[r].name}
-          </option>
-        ))}
+        {props.catalog.roles
+          .filter((r) => props.catalog.canGrant(props.viewerRole, r.key))
+          .map((r) => (
+            <option value={r.key} selected={r.key === member.role}>
+              {r.name}
+            </option>
+          ))}
       </select>
       <Button type="submit" variant="secondary" size="sm" attrs={{ 'aria-label': `Change the role of ${member.name}` }}>
         Change
@@ -81,14 +87,14 @@ function RemoveForm(props: { member: MemberView; csrfToken: string }) {
   );
 }
 
-function MemberRow(props: { member: MemberView; viewerRole: string; me: string; csrfToken: string; onlyOwner: boolean }) {
-  const { member, viewerRole } = props;
+function MemberRow(props: { member: MemberView; viewerRole: string; catalog: RoleCatalog; me: string; csrfToken: string; onlyOwner: boolean }) {
+  const { member, viewerRole, catalog } = props;
   const self = member.userId === props.me;
   // The only owner keeps the role: no control that could only be refused.
-  const canChange = canGrant(viewerRole, member.role) && !props.onlyOwner;
-  const canRemove = !self && roleCan(viewerRole, 'members:remove') && canGrant(viewerRole, member.role);
+  const canChange = mayChange(catalog, viewerRole, member.role) && !props.onlyOwner;
+  const canRemove = !self && catalog.permissionsOf(viewerRole).has('members:remove') && mayChange(catalog, viewerRole, member.role);
   const role = (phone: boolean) =>
-    canChange ? <RoleForm member={member} viewerRole={viewerRole} csrfToken={props.csrfToken} phone={phone} /> : <RoleBadge role={member.role} />;
+    canChange ? <RoleForm member={member} viewerRole={viewerRole} catalog={catalog} csrfToken={props.csrfToken} phone={phone} /> : <RoleBadge role={member.role} catalog={catalog} />;
   return (
     <tr class="data-row" id={`member-${member.userId}`}>
       <td class="min-w-0">
@@ -111,16 +117,16 @@ function MemberRow(props: { member: MemberView; viewerRole: string; me: string; 
 
 // The table boxes are `relative` so the visually hidden labels inside scroll with them instead of
 // widening the page on a phone.
-function PermissionMatrix() {
+export function PermissionMatrix(props: { catalog: RoleCatalog }) {
   return (
     <div class="table-wrap relative">
       <table class="table" aria-labelledby="matrix-title">
         <thead>
           <tr>
             <th scope="col">Permission</th>
-            {MEMBER_ROLES.map((r) => (
-              <th scope="col" class="text-center" title={ROLE_LABELS[r].description}>
-                {ROLE_LABELS[r].name}
+            {props.catalog.roles.map((r) => (
+              <th scope="col" class="text-center" title={r.description || undefined}>
+                {r.name}
               </th>
             ))}
           </tr>
@@ -132,9 +138,9 @@ function PermissionMatrix() {
                 <div class="min-w-[10rem] text-sm text-zinc-700 dark:text-zinc-300">{description}</div>
                 <code class="text-xs muted">{permission}</code>
               </th>
-              {MEMBER_ROLES.map((r) => (
+              {props.catalog.roles.map((r) => (
                 <td class="text-center">
-                  {ROLE_PERMISSIONS[r].includes(permission) ? (
+                  {r.permissions.has(permission) ? (
                     <span class="inline-flex text-emerald-600 dark:text-emerald-400">
                       <Icon name="check" class="size-4" />
                       <span class="sr-only">Yes</span>
@@ -174,7 +180,7 @@ export function MembersPage(props: MembersPageProps) {
           </Alert>
         ) : null}
 
-        {props.invitations ? <InvitationsPanel {...props.invitations} viewerRole={viewerRole} csrfToken={props.csrfToken} /> : null}
+        {props.invitations ? <InvitationsPanel {...props.invitations} viewerRole={viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} /> : null}
 
         <Card class="mt-8" title="People" titleId="members-title" padded={false}>
           <div class="table-wrap relative">
@@ -198,7 +204,7 @@ export function MembersPage(props: MembersPageProps) {
               </thead>
               <tbody>
                 {props.members.map((member) => (
-                  <MemberRow member={member} viewerRole={viewerRole} me={props.me} csrfToken={props.csrfToken} onlyOwner={member.role === 'owner' && owners === 1} />
+                  <MemberRow member={member} viewerRole={viewerRole} catalog={props.catalog} me={props.me} csrfToken={props.csrfToken} onlyOwner={member.role === 'owner' && owners === 1} />
                 ))}
               </tbody>
             </table>
@@ -206,7 +212,12 @@ export function MembersPage(props: MembersPageProps) {
         </Card>
 
         <Card class="mt-6" title="What each role can do" titleId="matrix-title" description="Nobody can give a role above their own. A workspace always keeps at least one owner." padded={false}>
-          <PermissionMatrix />
+          <PermissionMatrix catalog={props.catalog} />
+          <p class="border-t border-zinc-100 px-5 py-3 text-sm sm:px-6 dark:border-white/5">
+            <a class="link" href="/settings/roles" id="manage-roles-link">
+              {props.catalog.permissionsOf(viewerRole).has('roles:assign') ? 'Define roles of your own' : 'See every role'}
+            </a>
+          </p>
         </Card>
 
         <Card class="mt-6" title="Leave this workspace" titleId="leave-title" description="You lose access at once; to come back, someone has to add you again.">

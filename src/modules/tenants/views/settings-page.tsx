@@ -2,6 +2,8 @@
 // must use two-factor authentication. Plain forms: works without JavaScript.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
 import { Alert, Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
+import { AddressSettings, type AddressSettingsProps } from './address-settings.js';
+import { LogoSettings, type LogoSettingsProps } from './logo-settings.js';
 
 export interface SettingsPageProps extends AppPageContext {
   address: string;
@@ -11,6 +13,9 @@ export interface SettingsPageProps extends AppPageContext {
   nameValue?: string;
   nameError?: string;
   securityError?: string;
+  /** The Address and Logo sections (branding.routes.ts). */
+  addressSection?: AddressSettingsProps;
+  logoSection?: LogoSettingsProps;
 }
 
 export function SettingsPage(props: SettingsPageProps) {
@@ -24,10 +29,13 @@ export function SettingsPage(props: SettingsPageProps) {
           <form id="workspace-name-form" method="post" action="/settings/workspace" class="grid gap-4 sm:max-w-md">
             <CsrfField token={props.csrfToken} />
             <TextField id="workspace-name" name="name" label="Name" value={props.nameValue ?? props.tenant.name} error={props.nameError} required maxlength={100} autocomplete="organization" />
-            <div>
-              <p class="text-sm font-medium text-zinc-900 dark:text-white">Address</p>
-              <p class="mt-1 text-sm break-all muted">{props.address}</p>
-            </div>
+            {/* The Address section below shows it when present, with the form to change it. */}
+            {props.addressSection ? null : (
+              <div>
+                <p class="text-sm font-medium text-zinc-900 dark:text-white">Address</p>
+                <p class="mt-1 text-sm break-all muted">{props.address}</p>
+              </div>
+            )}
             <div>
               <Button id="workspace-name-button" type="submit" variant="primary">
                 Save
@@ -35,6 +43,15 @@ export function SettingsPage(props: SettingsPageProps) {
             </div>
           </form>
         </Card>
+
+        <Card class="mt-6" title="Custom domains" titleId="domains-title" description="Open the workspace at your own address, such as app.yourcompany.com, verified with a DNS record.">
+          <a id="custom-domains-link" href="/settings/domains" class="btn btn-secondary">
+            Manage custom domains
+          </a>
+        </Card>
+
+        {props.logoSection ? <LogoSettings {...props.logoSection} csrfToken={props.csrfToken} /> : null}
+        {props.addressSection ? <AddressSettings {...props.addressSection} csrfToken={props.csrfToken} /> : null}
 
         <Card
           class="mt-6"
@@ -67,6 +84,21 @@ export function SettingsPage(props: SettingsPageProps) {
               ), so the requirement does not lock you out.
             </p>
           ) : null}
+        </Card>
+
+        <Card class="mt-6" title="Data and deletion" titleId="lifecycle-title" description="Take a copy of everything in the workspace, or delete it for good after a grace period.">
+          <div id="workspace-lifecycle" class="flex flex-col gap-3 sm:flex-row sm:items-center">
+            <a id="workspace-export-link" href="/settings/export" class="btn btn-secondary">
+              Export data
+            </a>
+            {props.permissions?.has('tenant:delete') ? (
+              <a id="workspace-delete-link" href="/settings/workspace/delete" class="btn btn-danger-ghost">
+                Delete workspace
+              </a>
+            ) : (
+              <span class="text-sm muted">Only owners can delete the workspace.</span>
+            )}
+          </div>
         </Card>
       </div>
     </AppLayout>

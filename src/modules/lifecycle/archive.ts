@@ -1,0 +1,70 @@
+/**
+ * The archive's file formats: CSV per RFC 4180 that spreadsheets open safely, and a ZIP written as a
+ * stream (fflate), so a large workspace is sent while it is compressed rather than after.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
+
+/** A cell that starts like a formula (= + - @, tab, carriage return) is opened by spreadsheets as one: prefix it with a quote. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export type CsvValue = string | number | boolean | Date | null | undefined | readonly string[] | Record<string, unknown>;
+
+/** One CSV field: dates as ISO 8601, lists joined by spaces, objects as JSON; quoted when it holds a comma, quote or line break. */
+export function csvField(value: CsvValue): string {
+  let text: string;
+  if (value === null || value === undefined) text = '';
+  else if (value instanceof Date) text = value.toISOString();
+  else if (Array.isArray(value)) text = value.join(' ');
+  else if (typeof value === 'object') text = JSON.stringify(value);
+  else text = String(value);
+  // Numbers, booleans and dates are ours; text that came from people is neutralised.
+  if (typeof value !== 'number' && typeof value !== 'boolean' && !(value instanceof Date) && FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV document: a header row, then one row per record, CRLF line ends, with a byte-order mark so spreadsheets read UTF-8. */
+export function toCsv(columns: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  const lines = [columns.map((c) => csvField(c)).join(',')];
+  for (const row of rows) lines.push(row.map((v) => csvField(v)).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export interface ArchiveEntry {
+  name: string;
+  content: string | Uint8Array;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A ZIP of `entries` as a byte stream. Compression runs chunk by chunk, yielding to the event loop
+ * between chunks, so other requests are served while a large archive is written.
+ */
+export function zipStream(entries: readonly ArchiveEntry[], modifiedAt: Date = new Date()): Readable {
+  const out = new PassThrough();
+  const zip = new Zip((err, chunk, final) => {
+    if (err) {
+      out.destroy(err);
+      return;
+    }
+    out.write(chunk);
+    if (final) out.end();
+  });
+  void (async () => {
+    for (const entry of entries) {
+      const file = new ZipDeflate(entry.name, { level: 6 });
+      file.mtime = modifiedAt;
+      zip.add(file);
+      const bytes = typeof entry.content === 'string' ? strToU8(entry.content) : entry.content;
+      if (bytes.length === 0) file.push(new Uint8Array(0), true);
+      for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+        file.push(bytes.subarray(offset, offset + CHUNK_BYTES), offset + CHUNK_BYTES >= bytes.length);
+        await nextTurn();
+      }
+    }
+    zip.end();
+  })().catch((err: unknown) => out.destroy(err as Error));
+  return out;
+}
