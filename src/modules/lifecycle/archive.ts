@@ -4,31 +4,28 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { stringify } from 'csv-stringify/sync';
 import { strToU8, Zip, ZipDeflate } from 'fflate';
-
-/** A cell that starts like a formula (= + - @, tab, carriage return) is opened by spreadsheets as one: prefix it with a quote. */
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 export type CsvValue = string | number | boolean | Date | null | undefined | readonly string[] | Record<string, unknown>;
 
-/** One CSV field: dates as ISO 8601, lists joined by spaces, objects as JSON; quoted when it holds a comma, quote or line break. */
-export function csvField(value: CsvValue): string {
-  let text: string;
-  if (value === null || value === undefined) text = '';
-  else if (value instanceof Date) text = value.toISOString();
-  else if (Array.isArray(value)) text = value.join(' ');
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  // Numbers, booleans and dates are ours; text that came from people is neutralised.
-  if (typeof value !== 'number' && typeof value !== 'boolean' && !(value instanceof Date) && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A CSV document: a header row, then one row per record, CRLF line ends, with a byte-order mark so spreadsheets read UTF-8. */
+/**
+ * A CSV document (csv-stringify): a header row, then one row per record, CRLF line ends, a byte-order
+ * mark so spreadsheets read UTF-8, and text that starts like a formula (= + - @, tab, carriage
+ * return) prefixed with a quote so spreadsheets do not run it. Dates as ISO 8601, lists joined by
+ * spaces, objects as JSON.
+ */
 export function toCsv(columns: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-  const lines = [columns.map((c) => csvField(c)).join(',')];
-  for (const row of rows) lines.push(row.map((v) => csvField(v)).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return stringify([columns, ...rows] as unknown[][], {
+    bom: true,
+    record_delimiter: 'windows',
+    escape_formulas: true,
+    cast: {
+      boolean: (value) => String(value),
+      date: (value) => value.toISOString(),
+      object: (value) => (Array.isArray(value) ? value.join(' ') : JSON.stringify(value)),
+    },
+  });
 }
 
 export interface ArchiveEntry {
