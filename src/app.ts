@@ -76,6 +76,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
+  // The outbox relay runs in every web process (workers run one too): committed writes' jobs reach the queue.
+  let relay: { stop(): Promise<void> } | null = null;
+  app.addHook('onReady', async () => {
+    if (config.outboxRelay) relay = services.outbox.start();
+  });
+  app.addHook('onClose', async () => {
+    await relay?.stop();
+  });
+
   app.decorateRequest('site', 'root');
   app.decorateRequest('tenant', null);
   app.decorateRequest('auth', null);

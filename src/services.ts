@@ -4,12 +4,14 @@
  */
 import type { Deps } from './platform/deps.js';
 import { createAuditService } from './modules/audit/index.js';
+import { createOutbox } from './modules/jobs/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
 import { createDeletionService, createExportService, createLifecycleJobs } from './modules/lifecycle/index.js';
 import { createAddressService, createLogoService, createDomainsJobs, createDomainsService, createInvitationsService, createMembersService, createRolesService, createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
+  const outbox = createOutbox(deps);
   const audit = createAuditService(deps);
   const auth = createAuthService(deps);
   const login = createPasswordLogin({ auth, audit, throttles: deps.throttles });
@@ -25,7 +27,7 @@ export function createServices(deps: Deps) {
   const data = createDataService();
   const exporter = createExportService({ tenants, members, data, audit });
   const deletion = createDeletionService(deps, { tenants, members, audit, exporter });
-  const services = { audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion };
+  const services = { outbox, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion };
   // Every job the workers can run, from every module, built from the services they call: the queue
   // learns them here, once, for every entry point (web, worker, CLI).
   deps.queue.register([...createDomainsJobs(domains), ...createLifecycleJobs(services)]);

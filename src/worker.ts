@@ -30,7 +30,9 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   if (unknown.length) throw new ConfigError([`unknown queue(s): ${unknown.join(', ')}; expected some of ${QUEUE_NAMES.join(', ')}`]);
   // The handlers call the same services as the web app, on the same database and Redis.
   const deps = await buildDeps(config, log);
-  createServices(deps); // registers every job on deps.queue
+  const services = createServices(deps); // registers every job on deps.queue
+  // Committed writes' jobs reach the queue even when no web process runs.
+  const relay = services.outbox.start();
   const concurrency = options.concurrency ?? 5;
   const workers = startBullmqWorkers({ redisUrl: config.redisUrl, definitions: deps.queue.definitions(), queues, concurrency, log });
   log.info({ queues, concurrency }, 'worker started');
@@ -38,6 +40,7 @@ export async function runWorker(options: WorkerOptions = {}): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = async (signal: string) => {
       log.info({ signal }, 'worker stopping: finishing running jobs');
+      await relay.stop();
       await workers.close();
       await deps.close();
       resolve();

@@ -32,6 +32,8 @@ export interface AppConfig {
   logLevel: string;
   /** Log every request (costly: halves throughput); by default only errors and slow requests. */
   accessLog: boolean;
+  /** This web process relays the job outbox to the queue (workers always do). */
+  outboxRelay: boolean;
   bodyLimitBytes: number;
   /** Seed a demo tenant and user on first start of the embedded default. */
   seedDemo: boolean;
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     logLevel: str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     accessLog: bool('ACCESS_LOG', false),
+    outboxRelay: bool('OUTBOX_RELAY', true),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     seedDemo: bool('SEED_DEMO', !isProduction),
     oauth,

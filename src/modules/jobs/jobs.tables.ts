@@ -1,0 +1,27 @@
+/**
+ * The transactional outbox: a write that must cause a job inserts a row here in its own
+ * transaction; the relay moves committed rows to the queue. Global (not tenant-owned): payloads
+ * carry ids, the tenant's among them.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The job to queue, such as `email.send`. */
+    job: text('job').notNull(),
+    payload: jsonb('payload').notNull(),
+    dedupeKey: text('dedupe_key'),
+    /** Queue the job no earlier than this. */
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set once the job is on the queue. */
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    /** Failed attempts to queue it (the queue was unreachable), and why the last one failed. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_messages_pending_idx').on(t.availableAt).where(sql`${t.dispatchedAt} is null`)],
+);
