@@ -3,6 +3,7 @@
  * Routes, jobs and commands call these; none of them builds its own.
  */
 import type { Deps } from './platform/deps.js';
+import { createAnalyticsJobs, createAnalyticsService } from './modules/analytics/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createOutbox } from './modules/jobs/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
@@ -27,10 +28,11 @@ export function createServices(deps: Deps) {
   const data = createDataService();
   const exporter = createExportService({ tenants, members, data, audit });
   const deletion = createDeletionService(deps, { tenants, members, audit, exporter });
-  const services = { outbox, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion };
+  const analytics = createAnalyticsService(deps, { tenants, data, audit });
+  const services = { outbox, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics };
   // Every job the workers can run, from every module, built from the services they call: the queue
   // learns them here, once, for every entry point (web, worker, CLI).
-  deps.queue.register([...createDomainsJobs(domains), ...createLifecycleJobs(services)]);
+  deps.queue.register([...createDomainsJobs(domains), ...createLifecycleJobs(services), ...createAnalyticsJobs(analytics)]);
   return services;
 }
 export type Services = ReturnType<typeof createServices>;

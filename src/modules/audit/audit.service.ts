@@ -111,6 +111,18 @@ export function createAuditService(deps: { database: Database; log: Logger }) {
       return { items: rows.slice(0, perPage), hasMore: rows.length > perPage };
     },
 
+    /** A tenant's activity in [from, to): successful sign-ins, and how many people did anything. */
+    async activityBetween(tx: TenantDb, from: Date, to: Date): Promise<{ signIns: number; activeUsers: number }> {
+      const [row] = await tx
+        .select({
+          signIns: sql<number>`count(*) filter (where ${auditEvents.action} = 'auth.login' and ${auditEvents.outcome} = 'success')::int`,
+          activeUsers: sql<number>`count(distinct ${auditEvents.actorUserId})::int`,
+        })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tx.tenantId), gte(auditEvents.occurredAt, from), lt(auditEvents.occurredAt, to)));
+      return { signIns: row?.signIns ?? 0, activeUsers: row?.activeUsers ?? 0 };
+    },
+
     /** The user's own recent events, in every tenant and none (sign-ins, password changes). */
     async listForUser(userId: string, limit = 20): Promise<AuditEvent[]> {
       return deps.database.withUser(userId, (tx) =>

@@ -47,4 +47,15 @@ export const dataRepository = {
     const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(dataItems).where(eq(dataItems.tenantId, tx.tenantId));
     return row?.n ?? 0;
   },
+  /** Items that existed at `at`, and items created in [from, to). */
+  async countsAt(tx: TenantDb, from: Date, to: Date): Promise<{ total: number; created: number }> {
+    const [row] = await tx
+      .select({
+        total: sql<number>`count(*) filter (where ${dataItems.createdAt} < ${to.toISOString()}::timestamptz)::int`,
+        created: sql<number>`count(*) filter (where ${dataItems.createdAt} >= ${from.toISOString()}::timestamptz and ${dataItems.createdAt} < ${to.toISOString()}::timestamptz)::int`,
+      })
+      .from(dataItems)
+      .where(eq(dataItems.tenantId, tx.tenantId));
+    return { total: row?.total ?? 0, created: row?.created ?? 0 };
+  },
 };

@@ -82,6 +82,10 @@ export function createDataService() {
     async count(scope: TenantScope): Promise<number> {
       return scope.read((tx) => dataRepository.count(tx));
     },
+    /** For daily metrics: items that existed at the end of [from, to) (deleted ones are gone), and items created in it. */
+    async countsForPeriod(scope: TenantScope, from: Date, to: Date): Promise<{ total: number; created: number }> {
+      return scope.read((tx) => dataRepository.countsAt(tx, from, to));
+    },
   };
 }
 export type DataService = ReturnType<typeof createDataService>;

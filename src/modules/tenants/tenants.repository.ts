@@ -1,5 +1,5 @@
 /** All SQL for the tenant directory and memberships. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, Tx, TenantDb } from '../../platform/db/database.js';
 import { users } from '../auth/auth.tables.js';
 import { memberships, tenants } from './tenants.tables.js';
@@ -110,6 +110,15 @@ export function createTenantsRepository(db: Db) {
         .where(eq(memberships.userId, userId))
         .orderBy(asc(tenants.name));
       return rows.map((r) => ({ ...r.tenant, role: r.role }));
+    },
+    /** Tenant ids after `afterId` in id order (paging through every tenant in jobs). */
+    async listIdsAfter(afterId: string | null, limit: number): Promise<{ id: string; name: string; subdomain: string; plan: string; status: string }[]> {
+      return db
+        .select({ id: tenants.id, name: tenants.name, subdomain: tenants.subdomain, plan: tenants.plan, status: tenants.status })
+        .from(tenants)
+        .where(afterId ? gt(tenants.id, afterId) : undefined)
+        .orderBy(asc(tenants.id))
+        .limit(limit);
     },
     async list(limit: number): Promise<TenantRow[]> {
       return db.select().from(tenants).orderBy(asc(tenants.createdAt)).limit(limit);

@@ -416,6 +416,17 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
       return rows;
     },
 
+    /** Every tenant, a page at a time (for jobs that visit each workspace). */
+    async *eachTenant(pageSize = 200): AsyncGenerator<{ id: string; name: string; subdomain: string; plan: string; status: string }> {
+      let after: string | null = null;
+      for (;;) {
+        const page = await repo.listIdsAfter(after, pageSize);
+        yield* page;
+        if (page.length < pageSize) return;
+        after = page[page.length - 1]!.id;
+      }
+    },
+
     async listTenants(limit = 100): Promise<Tenant[]> {
       return (await repo.list(limit)).map(toTenant);
     },
