@@ -28,7 +28,11 @@ import { dataRoutes } from './modules/data/index.js';
 import { lifecycleRoutes } from './modules/lifecycle/index.js';
 import { dashboardRoutes } from './modules/dashboard/index.js';
 import { marketingRoutes } from './modules/marketing/index.js';
+import { devMailRoutes } from './modules/email/index.js';
+import { campaignsRoutes } from './modules/campaigns/index.js';
 import { opsRoutes } from './modules/ops/index.js';
+import { jobsAdminRoutes, SCHEDULES } from './modules/jobs/index.js';
+import { startInProcessScheduler, type InProcessScheduler } from './platform/queue/schedules.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,10 +82,14 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
 
   // The outbox relay runs in every web process (workers run one too): committed writes' jobs reach the queue.
   let relay: { stop(): Promise<void> } | null = null;
+  let scheduler: InProcessScheduler | null = null;
   app.addHook('onReady', async () => {
-    if (config.outboxRelay) relay = services.outbox.start();
+    if (config.outboxRelay) relay = services.outbox.start({ pollMs: config.outboxPollMs });
+    // Without Redis nobody else runs the schedules: this process does (a worker registers them otherwise).
+    if (!deps.redis) scheduler = startInProcessScheduler({ queue: deps.queue, schedules: SCHEDULES, log: deps.log });
   });
   app.addHook('onClose', async () => {
+    scheduler?.stop();
     await relay?.stop();
   });
 
@@ -193,7 +201,15 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   app.decorate('tenantRouteAccess', routeAccess);
 
   await app.register(opsRoutes, { deps, version: VERSION });
+  await app.register(jobsAdminRoutes, { deps, guards: authGuards, scheduler: () => scheduler });
   await app.register(marketingRoutes);
+  await app.register(devMailRoutes, { config, mailer: deps.mailer, database: deps.database });
+  await app.register(campaignsRoutes, {
+    config,
+    subscriptions: services.subscriptions,
+    emailOf: async (userId) => (await services.auth.users.findById(userId))?.email ?? null,
+    requireWebUser: authGuards.requireWebUser,
+  });
   await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
   await app.register(passwordRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, throttles: deps.throttles });
   await app.register(mfaRoutes, { config, auth: services.auth, audit: services.audit, login: services.login, sms: services.smsMfa });

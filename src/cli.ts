@@ -11,6 +11,8 @@ import { registerAuditCommands } from './cli/commands/audit.js';
 import { registerDbCommands } from './cli/commands/db.js';
 import { registerDomainsCommands } from './cli/commands/domains.js';
 import { registerHealthCommand } from './cli/commands/health.js';
+import { registerEmailCommand } from './cli/commands/email.js';
+import { registerJobsCommands } from './cli/commands/jobs.js';
 import { registerSetupCommand } from './cli/commands/setup.js';
 import { registerTenantsCommands } from './cli/commands/tenants.js';
 import { registerUsersCommands } from './cli/commands/users.js';
@@ -46,7 +48,7 @@ function forEachCommand(command: Command, fn: (c: Command) => void): void {
 function buildProgram(): Command {
   const program = new Command('saas-cli')
     .version(readVersion())
-    .description('Operate the SaaS app: set it up, manage users and tenants, migrate the database, check health, run the job worker.')
+    .description('Operate the SaaS app: set it up, manage users and tenants, migrate the database, check health, run the job worker, send campaigns.')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
@@ -63,6 +65,8 @@ function buildProgram(): Command {
   registerAuditCommands(program);
   registerHealthCommand(program);
   registerWorkerCommand(program);
+  registerJobsCommands(program);
+  registerEmailCommand(program);
 
   program.addHelpText(
     'after',

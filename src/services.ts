@@ -5,34 +5,40 @@
 import type { Deps } from './platform/deps.js';
 import { createAnalyticsJobs, createAnalyticsService } from './modules/analytics/index.js';
 import { createAuditService } from './modules/audit/index.js';
-import { createOutbox } from './modules/jobs/index.js';
+import { createCampaignsJobs, createCampaignsService, createSubscriptions } from './modules/campaigns/index.js';
+import { createCleanupJobs, createOutbox } from './modules/jobs/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
+import { createEmailJobs, createEmailService } from './modules/email/index.js';
 import { createDeletionService, createExportService, createLifecycleJobs } from './modules/lifecycle/index.js';
 import { createAddressService, createLogoService, createDomainsJobs, createDomainsService, createInvitationsService, createMembersService, createRolesService, createTenantsService } from './modules/tenants/index.js';
 
 export function createServices(deps: Deps) {
   const outbox = createOutbox(deps);
   const audit = createAuditService(deps);
-  const auth = createAuthService(deps);
+  // Before every service that sends mail: they queue it through this one.
+  const email = createEmailService(deps, outbox);
+  const auth = createAuthService(deps, email);
   const login = createPasswordLogin({ auth, audit, throttles: deps.throttles });
   const smsMfa = createSmsMfa({ database: deps.database, secretKey: deps.config.secretKey, sms: deps.sms, throttles: deps.throttles, log: deps.log });
   const passkeys = createPasskeys(deps);
-  const tenants = createTenantsService(deps, auth, audit);
+  const tenants = createTenantsService(deps, auth, audit, email);
   const members = createMembersService(deps, tenants, audit);
   const roles = createRolesService(deps, tenants, audit);
-  const invitations = createInvitationsService(deps, tenants, auth, audit);
+  const invitations = createInvitationsService(deps, tenants, auth, audit, email);
   const domains = createDomainsService(deps, tenants, audit);
   const address = createAddressService(deps, tenants, audit);
   const logo = createLogoService(deps, tenants, audit);
   const data = createDataService();
   const exporter = createExportService({ tenants, members, data, audit });
-  const deletion = createDeletionService(deps, { tenants, members, audit, exporter });
-  const analytics = createAnalyticsService(deps, { tenants, data, audit });
-  const services = { outbox, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics };
+  const deletion = createDeletionService(deps, { tenants, members, audit, exporter, email });
+  const analytics = createAnalyticsService(deps, { tenants, data, audit, members, email });
+  const subscriptions = createSubscriptions({ database: deps.database, secretKey: deps.config.secretKey });
+  const campaigns = createCampaignsService(deps, { tenants, email, outbox, subscriptions });
+  const services = { outbox, email, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics, subscriptions, campaigns };
   // Every job the workers can run, from every module, built from the services they call: the queue
   // learns them here, once, for every entry point (web, worker, CLI).
-  deps.queue.register([...createDomainsJobs(domains), ...createLifecycleJobs(services), ...createAnalyticsJobs(analytics)]);
+  deps.queue.register([...createEmailJobs(deps), ...createDomainsJobs(domains), ...createLifecycleJobs(services), ...createCleanupJobs(deps), ...createAnalyticsJobs(analytics), ...createCampaignsJobs(campaigns)]);
   return services;
 }
 export type Services = ReturnType<typeof createServices>;

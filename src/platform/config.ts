@@ -25,7 +25,10 @@ export interface AppConfig {
   redisUrl: string | null;
   /** SMTP connection string; null = dev outbox under `dataDir`. */
   smtpUrl: string | null;
+  /** The From of every email: `address` or `Name <address>`, one line. */
   mailFrom: string;
+  /** The product's name in emails (subjects, layout, footer). */
+  appName: string;
   secretKey: string;
   /** Serve cookies with `Secure` and trust `X-Forwarded-Proto` from a proxy. */
   trustProxy: boolean | string;
@@ -34,6 +37,10 @@ export interface AppConfig {
   accessLog: boolean;
   /** This web process relays the job outbox to the queue (workers always do). */
   outboxRelay: boolean;
+  /** The pace of marketing campaigns (each batch waits its share of a minute). */
+  marketingEmailsPerMinute: number;
+  /** How often the outbox relay looks for committed rows when nothing nudged it. */
+  outboxPollMs: number;
   bodyLimitBytes: number;
   /** Seed a demo tenant and user on first start of the embedded default. */
   seedDemo: boolean;
@@ -43,6 +50,10 @@ export interface AppConfig {
   sms: SmsConfig | null;
   /** Days between an owner deleting a workspace and its data being deleted (0: at once); owners can cancel meanwhile. */
   tenantDeletionGraceDays: number;
+  /** Worker process: how long SIGTERM waits for running jobs before closing (the rest are handed back as stalled). */
+  workerShutdownSeconds: number;
+  /** Worker process: port of its /health and /ready probes (0: no probe server). */
+  workerHealthPort: number;
 }
 
 export type SmsConfig =
@@ -230,20 +241,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     smtpUrl: url('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: str('MAIL_FROM', `no-reply@${baseDomain}`),
+    appName: str('APP_NAME', 'SaaS App'),
     secretKey,
     trustProxy,
     logLevel: str('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info'),
     accessLog: bool('ACCESS_LOG', false),
     outboxRelay: bool('OUTBOX_RELAY', true),
+    marketingEmailsPerMinute: int('MARKETING_EMAILS_PER_MINUTE', 600, 1, 100_000),
+    outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 60_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     seedDemo: bool('SEED_DEMO', !isProduction),
     oauth,
     sms,
     tenantDeletionGraceDays: int('TENANT_DELETION_GRACE_DAYS', 14, 0, 90),
+    workerShutdownSeconds: int('WORKER_SHUTDOWN_SECONDS', 25, 1, 3600),
+    workerHealthPort: int('WORKER_HEALTH_PORT', 9465, 0, 65535),
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }
+  // Both end up in mail headers: one line, and the From a plain address with an optional display name.
+  if (!/^(?:[^\p{Cc}<>"]{1,100} <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/u.test(config.mailFrom)) {
+    problems.push('MAIL_FROM: expected an address (no-reply@example.com) or a name and an address (Example <no-reply@example.com>), on one line');
+  }
+  if (!/^[^\p{Cc}\p{Cf}<>]{1,60}$/u.test(config.appName)) problems.push('APP_NAME: 1 to 60 characters on one line, without < or >');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

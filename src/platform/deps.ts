@@ -28,6 +28,8 @@ export interface Deps {
   sms: SmsSender | null;
   /** The shared Redis connection in production, null on the embedded default. For adapters that need Redis itself (rate limits). */
   redis: Redis | null;
+  /** The Redis key prefix of the job queues (BullMQ): the dashboard and `saas-cli jobs` look there. */
+  queuePrefix: string;
   /** Attempt counters (brute-force protection): in Redis when configured, else in memory. */
   throttles: Throttles;
   /** DNS lookups (custom domain verification): the system resolvers, or a test's records. */
@@ -148,6 +150,7 @@ export async function buildDeps(config: AppConfig, log: Logger, options: BuildDe
       mailer,
       sms,
       redis,
+      queuePrefix: options.queuePrefix ?? 'saas',
       throttles: createThrottles(redis),
       dns: options.dnsResolver ?? createSystemResolver(),
       withOwnerDb,

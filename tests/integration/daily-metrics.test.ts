@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { emailMessages } from '../../src/modules/email/email.tables.js';
 import { previousUtcDay, previousUtcMonth } from '../../src/modules/analytics/index.js';
 import { tenantDailyMetrics } from '../../src/modules/analytics/analytics.tables.js';
 import { createTenantWithOwner, startTestApp, type TestApp } from '../support/test-app.js';
@@ -87,4 +88,24 @@ test('the job records every workspace for a day, refuses bad payloads, and a mon
   assert.equal(usage.members, 2);
   assert.deepEqual(usage.days.map((d) => d.day), [`${month}-01`, `${month}-02`]);
   await assert.rejects(t.services.analytics.monthlyUsage(w.tenant.id, '2026-1'), /not a month/);
+});
+
+test("a month's usage report goes to every owner of an active workspace, once", async () => {
+  const w = await workspaceWithActivity(2);
+  const coOwner = await createTenantWithOwner(t);
+  await t.services.tenants.addMember(w.tenant.id, coOwner.userId, 'owner');
+  const month = previousUtcMonth();
+  await t.services.analytics.recordDayForTenant(w.tenant.id, `${month}-15`);
+  const before = await t.deps.database.db.select().from(emailMessages).where(eq(emailMessages.template, 'usage-report'));
+  assert.equal(await t.services.analytics.sendUsageReport(w.tenant.id, month), 2);
+  // Again (a retried job, a second worker): nothing more.
+  assert.equal(await t.services.analytics.sendUsageReport(w.tenant.id, month), 0);
+  const after = await t.deps.database.db.select().from(emailMessages).where(eq(emailMessages.template, 'usage-report'));
+  const ours = after.filter((m) => !before.some((b) => b.id === m.id));
+  assert.deepEqual(ours.map((m) => m.toAddress).sort(), [w.email, coOwner.email].sort());
+  assert.match(ours[0]!.subject, /your usage for/);
+  // A suspended workspace gets none.
+  const paused = await workspaceWithActivity(1);
+  await t.services.tenants.setStatus(paused.tenant.id, 'suspended');
+  assert.equal(await t.services.analytics.sendUsageReport(paused.tenant.id, month), 0);
 });

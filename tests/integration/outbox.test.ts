@@ -23,6 +23,8 @@ after(async () => t?.close());
 function recordingQueue() {
   const queued: { name: string; payload: unknown; dedupeKey?: string | undefined }[] = [];
   const queue: JobQueue & { down: boolean } = {
+    // One channel for every outbox of this file: rows written by one are relayed by another.
+    channel: 'outbox-test',
     down: false,
     register() {},
     definitions: () => [],

@@ -37,6 +37,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     PORT: '8000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'false',
+    // Mail reaches the dev outbox through the outbox relay and the email queue: relay often.
+    OUTBOX_POLL_MS: '50',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...env,
@@ -58,11 +60,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   });
   const services = createServices(deps);
   // `runJobs`: queued jobs run, as a worker process would run them (on the embedded default they
-  // always run in this process).
-  const workers =
-    options.runJobs && config.redisUrl
-      ? startBullmqWorkers({ redisUrl: config.redisUrl, definitions: deps.queue.definitions(), queues: QUEUE_NAMES, concurrency: 5, log, prefix: queuePrefix })
-      : null;
+  // always run in this process). The email queue always runs: tests read mail from the dev outbox.
+  const workers = config.redisUrl
+    ? startBullmqWorkers({ redisUrl: config.redisUrl, definitions: deps.queue.definitions(), queues: options.runJobs ? QUEUE_NAMES : ['email'], concurrency: 5, log, prefix: queuePrefix })
+    : null;
   const app = await buildApp(deps, services);
   await app.ready();
   return {
@@ -71,8 +72,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     services,
     config,
     async close() {
-      await workers?.close();
+      // The app first: its outbox relay stops, so nothing is queued after the workers are gone.
       await app.close();
+      await workers?.close();
       await deps.close();
     },
   };

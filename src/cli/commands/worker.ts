@@ -19,7 +19,9 @@ export function registerWorkerCommand(program: Command): void {
     .addHelpText(
       'after',
       examples('saas-cli worker', 'saas-cli worker --queues email,webhooks --concurrency 10') +
-        '\nStops on SIGTERM or Ctrl+C after the running jobs finish. Without REDIS_URL jobs run inside the web process and this exits at once.\n',
+        '\nRegisters the schedules, then runs jobs. On SIGTERM or Ctrl+C it stops taking jobs and waits up to WORKER_SHUTDOWN_SECONDS (25) for the running ones;\n' +
+        'a second signal exits at once. Probes: GET /health and /ready on WORKER_HEALTH_PORT (9465; 0 turns them off).\n' +
+        'Without REDIS_URL jobs run inside the web process and this exits at once.\n',
     )
     .action(worker);
 }

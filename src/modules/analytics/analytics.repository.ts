@@ -1,7 +1,7 @@
 /** All SQL for the daily metrics. Every query runs in a tenant-scoped transaction (RLS forced). */
 import { and, asc, gte, lt, sql } from 'drizzle-orm';
 import type { TenantDb } from '../../platform/db/database.js';
-import { tenantDailyMetrics } from './analytics.tables.js';
+import { tenantDailyMetrics, usageReports } from './analytics.tables.js';
 
 export type DailyMetricsRow = typeof tenantDailyMetrics.$inferSelect;
 export type DailyMetricsValues = Omit<typeof tenantDailyMetrics.$inferInsert, 'tenantId' | 'computedAt'>;
@@ -23,6 +23,12 @@ export const analyticsRepository = {
           computedAt: sql`now()`,
         },
       });
+  },
+
+  /** Records that `month`'s report goes out now; false when it went before (the row exists). */
+  async claimUsageReport(tx: TenantDb, month: string, recipients: number): Promise<boolean> {
+    const rows = await tx.insert(usageReports).values({ month, recipients }).onConflictDoNothing().returning({ month: usageReports.month });
+    return rows.length > 0;
   },
 
   /** The tenant's rows for days in [from, to), oldest first. */

@@ -5,9 +5,12 @@
  * (except for items deleted since, which no longer count).
  */
 import type { Logger } from 'pino';
+import { tenantOrigin, type AppConfig } from '../../platform/config.js';
 import type { AuditService } from '../audit/index.js';
+import { findPlan } from '../billing/index.js';
 import type { DataService } from '../data/index.js';
-import type { TenantsService } from '../tenants/index.js';
+import type { EmailSender } from '../email/index.js';
+import type { MembersService, TenantsService } from '../tenants/index.js';
 import { analyticsRepository, type DailyMetricsRow } from './analytics.repository.js';
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,8 +50,13 @@ export interface MonthlyUsage {
   days: { day: string; dataItems: number; activeUsers: number }[];
 }
 
-export function createAnalyticsService(deps: { log: Logger }, services: { tenants: TenantsService; data: DataService; audit: AuditService }) {
-  const { tenants, data, audit } = services;
+const monthName = (month: string) => new Date(`${month}-01T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function createAnalyticsService(
+  deps: { log: Logger; config: AppConfig },
+  services: { tenants: TenantsService; data: DataService; audit: AuditService; members: Pick<MembersService, 'listMembers'>; email: EmailSender },
+) {
+  const { tenants, data, audit, members, email } = services;
 
   const service = {
     /** Computes and stores one workspace's numbers for a UTC day. */
@@ -93,6 +101,62 @@ export function createAnalyticsService(deps: { log: Logger }, services: { tenant
       deps.log.info({ day, workspaces: count, failed }, 'daily metrics recorded');
       if (failed) throw new Error(`daily metrics for ${day}: ${failed} workspace(s) failed`);
       return count;
+    },
+
+    /**
+     * Mails a workspace's owners its usage for `month`, once: the `usage_reports` row and the mails
+     * commit together, so a re-run (or a second worker) sends nothing more. Returns how many owners
+     * were mailed (0 when it was sent before, or the workspace is not active).
+     */
+    async sendUsageReport(tenantId: string, month: string): Promise<number> {
+      const tenant = await tenants.getTenantById(tenantId);
+      if (!tenant || tenant.status !== 'active' || tenant.deletionScheduledFor) return 0;
+      const usage = await service.monthlyUsage(tenantId, month);
+      const owners = (await members.listMembers(tenantId)).filter((m) => m.role === 'owner');
+      const plan = findPlan(tenant.plan);
+      return tenants.getTenantDb(tenantId).run(async (tx) => {
+        if (!(await analyticsRepository.claimUsageReport(tx, month, owners.length))) return 0;
+        for (const owner of owners) {
+          await email.sendTemplateEmail(
+            {
+              to: owner.email,
+              userId: owner.userId,
+              template: 'usage-report',
+              context: {
+                workspaceName: tenant.name,
+                month: monthName(month),
+                planName: plan?.name ?? tenant.plan,
+                members: { used: usage.members, limit: plan?.limits.members ?? null },
+                dataItems: { used: usage.dataItems, limit: plan?.limits.dataItems ?? null },
+                workspaceUrl: `${tenantOrigin(deps.config, tenant.subdomain)}/dashboard`,
+              },
+            },
+            tx,
+          );
+        }
+        return owners.length;
+      });
+    },
+
+    /** Every active workspace's report for `month` (default: last month). Safe to run again. */
+    async sendUsageReports(month: string = previousUtcMonth()): Promise<{ workspaces: number; mails: number }> {
+      if (!isMonth(month)) throw new Error(`sendUsageReports: not a month: ${month}`);
+      let workspaces = 0;
+      let mails = 0;
+      let failed = 0;
+      for await (const tenant of tenants.eachTenant()) {
+        try {
+          const sent = await service.sendUsageReport(tenant.id, month);
+          if (sent) workspaces++;
+          mails += sent;
+        } catch (err) {
+          failed++;
+          deps.log.error({ err, tenant_id: tenant.id, month }, 'usage report: could not send a workspace its report');
+        }
+      }
+      deps.log.info({ month, workspaces, mails, failed }, 'usage reports sent');
+      if (failed) throw new Error(`usage reports for ${month}: ${failed} workspace(s) failed`);
+      return { workspaces, mails };
     },
 
     /** A workspace's usage for a month (`YYYY-MM`), from the daily rows. */

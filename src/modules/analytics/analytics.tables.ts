@@ -3,7 +3,7 @@
  * workspace held at the end of the day and what happened in it. Tenant-owned (RLS forced).
  */
 import { sql } from 'drizzle-orm';
-import { date, integer, pgPolicy, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, integer, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tenants } from '../tenants/tenants.tables.js';
 
 export const tenantDailyMetrics = pgTable(
@@ -26,6 +26,29 @@ export const tenantDailyMetrics = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.day] }),
     pgPolicy('tenant_daily_metrics_tenant', {
+      for: 'all',
+      using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+      withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
+    }),
+  ],
+).enableRLS();
+
+/** Usage reports already mailed: one row per workspace and month, written with the mail itself (each report goes once). Tenant-owned (RLS forced). */
+export const usageReports = pgTable(
+  'usage_reports',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .default(sql`nullif(current_setting('app.tenant_id', true), '')::uuid`)
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** `YYYY-MM`. */
+    month: text('month').notNull(),
+    recipients: integer('recipients').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.month] }),
+    pgPolicy('usage_reports_tenant', {
       for: 'all',
       using: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,
       withCheck: sql`${t.tenantId} = nullif(current_setting('app.tenant_id', true), '')::uuid`,

@@ -11,8 +11,7 @@ import type { AppConfig } from '../../platform/config.js';
 import { UUID_RE, type Database } from '../../platform/db/database.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
 import type { Cache } from '../../platform/cache/cache.js';
-import type { Mailer } from '../../platform/mail/mailer.js';
-import { accountDeletedEmail, confirmEmailChangeEmail, emailChangeNoticeEmail, mfaCodeEmail, passwordResetEmail, verifyEmailEmail } from './emails.js';
+import type { EmailSender, SendTemplateEmailInput } from '../email/index.js';
 import { createEmailChangeTokens, EMAIL_CHANGE_TTL_SECONDS } from './email-change-tokens.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { createMfa } from './mfa.js';
@@ -83,7 +82,7 @@ function clientHeaders(client: ClientInfo, extra: Record<string, string> = {}): 
   return new Headers({ 'x-forwarded-for': client.ip, 'user-agent': client.userAgent, ...extra });
 }
 
-export function createAuthService(deps: { config: AppConfig; database: Database; cache: Cache; mailer: Mailer; log: Logger }) {
+export function createAuthService(deps: { config: AppConfig; database: Database; cache: Cache; log: Logger }, email: EmailSender) {
   const { config } = deps;
   const users$ = createUsersRepository(deps.database.db);
   const secure = config.publicUrl.protocol === 'https:';
@@ -139,8 +138,8 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         // the answer takes as long for an unknown email (no message) as for a known one.
         sendResetPassword: async ({ user, token }) => {
           const link = `${config.publicUrl.origin}/reset-password?token=${encodeURIComponent(token)}`;
-          const message = passwordResetEmail({ to: user.email, name: user.name, link, validMinutes: RESET_TOKEN_TTL_SECONDS / 60, appName: 'SaaS App' });
-          void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err, userId: user.id }, 'password reset email could not be sent'));
+          const context = { name: user.name, email: user.email, link, validMinutes: RESET_TOKEN_TTL_SECONDS / 60 };
+          sendMail({ to: user.email, template: 'password-reset', context, userId: user.id }, 'password reset');
         },
       },
       emailVerification: {
@@ -149,8 +148,8 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
         autoSignInAfterVerification: false,
         sendVerificationEmail: async ({ user, token }) => {
           const link = `${config.publicUrl.origin}/verify-email?token=${encodeURIComponent(token)}`;
-          const message = verifyEmailEmail({ to: user.email, name: user.name, link, validHours: VERIFY_EMAIL_TTL_SECONDS / 3600, appName: 'SaaS App' });
-          void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err, userId: user.id }, 'verification email could not be sent'));
+          const context = { name: user.name, email: user.email, link, validHours: VERIFY_EMAIL_TTL_SECONDS / 3600 };
+          sendMail({ to: user.email, template: 'verify-email', context, userId: user.id }, 'verification');
         },
       },
       // Reset tokens and other one-time identifiers are stored as SHA-256 hashes: a copy of the
@@ -181,13 +180,15 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
   }
   let library: ReturnType<typeof createLibrary> | null = null;
   const lib = () => (library ??= createLibrary());
+  /** Queues a message (stored and relayed to the email queue); not awaited by the answer, a failure is logged. */
+  function sendMail<Id extends Parameters<EmailSender['sendTemplateEmail']>[0]['template']>(input: SendTemplateEmailInput<Id>, what: string) {
+    void email.sendTemplateEmail(input).catch((err: unknown) => deps.log.error({ err }, `${what} email could not be queued`));
+  }
 
   const accessTokens = createAccessTokens(config.secretKey);
   const emailChanges = createEmailChangeTokens(config.secretKey);
   const mfa = createMfa({ database: deps.database, secretKey: config.secretKey });
   const oauth = createOAuth({ config, cache: deps.cache, database: deps.database, log: deps.log });
-  const sendMail = (message: Parameters<Mailer['send']>[0], what: string) =>
-    void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, `${what} email could not be sent`));
   const refreshTokens = createRefreshTokens({ database: deps.database, absoluteSessionTtlSeconds: SESSION_ABSOLUTE_TTL_SECONDS });
   const localSessions = createLocalMemo<{ user: SessionUser; sessionId: string; mfaPending: boolean } | null>(SESSION_LOCAL_CACHE_MS);
   const localRevoked = createLocalMemo<boolean>(SESSION_LOCAL_CACHE_MS);
@@ -274,7 +275,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
 
     /** Mails a sign-in code (not awaited: the page answers at once). */
     async sendMfaCodeEmail(email: string, name: string, code: string): Promise<void> {
-      sendMail(mfaCodeEmail({ to: email, name, code, validMinutes: 10, appName: 'SaaS App' }), 'sign-in code');
+      sendMail({ to: email, template: 'mfa-code', context: { name, email, code, validMinutes: 10 } }, 'sign-in code');
     },
 
     /** The second factor was given: the session opens everything from now on (at once in this process). */
@@ -416,8 +417,9 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       if (await users$.findByEmail(newEmail)) return 'taken';
       const token = await emailChanges.issue({ userId, from: user.email, to: newEmail });
       const link = `${config.publicUrl.origin}/confirm-email-change?token=${encodeURIComponent(token)}`;
-      sendMail(confirmEmailChangeEmail({ to: newEmail, name: user.name, link, validHours: EMAIL_CHANGE_TTL_SECONDS / 3600, appName: 'SaaS App' }), 'email change confirmation');
-      sendMail(emailChangeNoticeEmail({ to: user.email, name: user.name, newEmail, done: false, resetLink: `${config.publicUrl.origin}/forgot-password`, appName: 'SaaS App' }), 'email change notice');
+      sendMail({ to: newEmail, template: 'email-change-confirm', context: { name: user.name, newEmail, link, validHours: EMAIL_CHANGE_TTL_SECONDS / 3600 } }, 'email change confirmation');
+      const resetLink = `${config.publicUrl.origin}/forgot-password`;
+      sendMail({ to: user.email, template: 'email-change-notice', context: { name: user.name, email: user.email, newEmail, done: false, resetLink }, userId }, 'email change notice');
       return 'sent';
     },
 
@@ -435,7 +437,8 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       if (!changed) return null;
       localSessions.clear(); // sessions carry the email: drop what this process remembered
       const user = await users$.findById(claims.userId);
-      sendMail(emailChangeNoticeEmail({ to: claims.from, name: user?.name ?? '', newEmail: claims.to, done: true, resetLink: `${config.publicUrl.origin}/forgot-password`, appName: 'SaaS App' }), 'email changed notice');
+      const resetLink = `${config.publicUrl.origin}/forgot-password`;
+      sendMail({ to: claims.from, template: 'email-change-notice', context: { name: user?.name ?? '', email: claims.from, newEmail: claims.to, done: true, resetLink } }, 'email changed notice');
       return claims;
     },
 
@@ -449,7 +452,7 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
       await service.revokeAllSessions(userId);
       await deps.database.db.delete(users).where(eq(users.id, userId));
       localSessions.clear();
-      sendMail(accountDeletedEmail({ to: user.email, name: user.name, appName: 'SaaS App' }), 'account deleted');
+      sendMail({ to: user.email, template: 'account-deleted', context: { name: user.name, email: user.email } }, 'account deleted');
       return 'deleted';
     },
 

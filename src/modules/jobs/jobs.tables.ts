@@ -12,6 +12,8 @@ export const outboxMessages = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** The job to queue, such as `email.send`. */
     job: text('job').notNull(),
+    /** The queues it goes to (the queue port's `channel`): a relay takes only its own channel's rows. */
+    channel: text('channel').notNull().default('saas'),
     payload: jsonb('payload').notNull(),
     dedupeKey: text('dedupe_key'),
     /** Queue the job no earlier than this. */
@@ -23,5 +25,5 @@ export const outboxMessages = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
   },
-  (t) => [index('outbox_messages_pending_idx').on(t.availableAt).where(sql`${t.dispatchedAt} is null`)],
+  (t) => [index('outbox_messages_pending_idx').on(t.channel, t.availableAt).where(sql`${t.dispatchedAt} is null`)],
 );

@@ -39,6 +39,7 @@ export function createOutbox(deps: { database: Database; queue: JobQueue; log: L
         .insert(outboxMessages)
         .values({
           job,
+          channel: deps.queue.channel,
           payload,
           dedupeKey: options.dedupeKey ?? null,
           ...(options.delayMs ? { availableAt: sql`now() + ${`${Math.max(0, Math.round(options.delayMs))} milliseconds`}::interval` } : {}),
@@ -59,7 +60,7 @@ export function createOutbox(deps: { database: Database; queue: JobQueue; log: L
         const rows = await tx
           .select()
           .from(outboxMessages)
-          .where(and(isNull(outboxMessages.dispatchedAt), lte(outboxMessages.availableAt, sql`now()`)))
+          .where(and(eq(outboxMessages.channel, deps.queue.channel), isNull(outboxMessages.dispatchedAt), lte(outboxMessages.availableAt, sql`now()`)))
           .orderBy(asc(outboxMessages.availableAt))
           .limit(limit)
           .for('update', { skipLocked: true });

@@ -10,10 +10,9 @@ import path from 'node:path';
 import { tenantOrigin } from '../../platform/config.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, validationFailed } from '../../platform/errors.js';
-import type { MailMessage } from '../../platform/mail/mailer.js';
 import { SYSTEM_CONTEXT, type AuditService } from '../audit/index.js';
+import type { EmailSender, EmailTemplateId, SendTemplateEmailInput } from '../email/index.js';
 import type { MembersService, TenantsService } from '../tenants/index.js';
-import { deletionCancelledEmail, deletionScheduledEmail, workspaceDeletedEmail } from './emails.js';
 import type { Actor, ExportService, Origin } from './export.service.js';
 import { lifecycleRepository } from './lifecycle.repository.js';
 
@@ -29,8 +28,8 @@ export const purgeJobId = (tenantId: string, at: Date) => `tenant-purge:${tenant
 export type PurgeResult = 'purged' | 'not_due' | 'missing';
 
 export function createDeletionService(
-  deps: Pick<Deps, 'config' | 'database' | 'queue' | 'mailer' | 'log'>,
-  services: { tenants: TenantsService; members: MembersService; audit: AuditService; exporter: ExportService },
+  deps: Pick<Deps, 'config' | 'database' | 'queue' | 'log'>,
+  services: { tenants: TenantsService; members: MembersService; audit: AuditService; exporter: ExportService; email: EmailSender },
 ) {
   const { tenants, members, audit, exporter } = services;
   const { config, database, log } = deps;
@@ -38,9 +37,9 @@ export function createDeletionService(
 
   const ownerEmails = async (tenantId: string) => (await members.listMembers(tenantId)).filter((m) => m.role === 'owner').map((m) => m.email);
 
-  /** Mail goes out after the change committed; a failed send is logged, never undoes it. */
-  const sendAll = async (messages: MailMessage[]) => {
-    await Promise.all(messages.map((m) => deps.mailer.send(m).catch((err: unknown) => log.error({ err }, 'workspace deletion email could not be sent'))));
+  /** Mail is queued after the change committed (the email job delivers it, with retries); a failure to queue is logged, never undoes it. */
+  const sendAll = async <Id extends EmailTemplateId>(messages: SendTemplateEmailInput<Id>[]) => {
+    await Promise.all(messages.map((m) => services.email.sendTemplateEmail(m).catch((err: unknown) => log.error({ err }, 'workspace deletion email could not be queued'))));
   };
 
   /** Where the final archive of a purged workspace goes (operators keep it; see docs/admin/operations.md). */
@@ -104,7 +103,7 @@ export function createDeletionService(
       }
       const deletionPage = `${tenantOrigin(config, row.subdomain)}/settings/workspace/delete`;
       const requestedBy = actor.email ?? 'An owner';
-      await sendAll((await ownerEmails(tenantId)).map((to) => deletionScheduledEmail({ to, workspaceName: row.name, requestedBy, at, deletionPage })));
+      await sendAll((await ownerEmails(tenantId)).map((to) => ({ to, template: 'workspace-deletion-scheduled' as const, context: { workspaceName: row.name, requestedBy, at, deletionPage } })));
       return at;
     },
 
@@ -119,7 +118,7 @@ export function createDeletionService(
       );
       const workspaceUrl = tenantOrigin(config, row.subdomain);
       const cancelledBy = actor.email ?? 'An owner';
-      await sendAll((await ownerEmails(tenantId)).map((to) => deletionCancelledEmail({ to, workspaceName: row.name, cancelledBy, workspaceUrl })));
+      await sendAll((await ownerEmails(tenantId)).map((to) => ({ to, template: 'workspace-deletion-cancelled' as const, context: { workspaceName: row.name, cancelledBy, workspaceUrl } })));
       return true;
     },
 
@@ -167,7 +166,7 @@ export function createDeletionService(
       }
       await tenants.forgetCachedTenant(tenant.subdomain);
       log.info({ tenantId, subdomain: tenant.subdomain, archive: file }, 'workspace deleted');
-      await sendAll(owners.map((to) => workspaceDeletedEmail({ to, workspaceName: tenant.name, subdomain: tenant.subdomain })));
+      await sendAll(owners.map((to) => ({ to, template: 'workspace-deleted' as const, context: { workspaceName: tenant.name, subdomain: tenant.subdomain } })));
       return 'purged';
     },
 

@@ -15,7 +15,7 @@ import { findPlan } from '../billing/index.js';
 import { BUILT_IN_CATALOG, isCustomRoleKey, isMemberRole, MEMBER_ROLES, type RoleCatalog } from '../access/index.js';
 import { checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import type { AuditService } from '../audit/index.js';
-import { invitationEmail } from './emails.js';
+import { isPlainAddress, type EmailSender } from '../email/index.js';
 import { createInvitationsRepository, type InvitationRow } from './invitations.repository.js';
 import type { MemberActor } from './members.service.js';
 import { createTenantsRepository } from './tenants.repository.js';
@@ -74,10 +74,11 @@ function toInvitation(row: InvitationRow & { inviterName?: string | null }, now 
 }
 
 export function createInvitationsService(
-  deps: Pick<Deps, 'config' | 'database' | 'mailer' | 'log'>,
+  deps: Pick<Deps, 'config' | 'database' | 'log'>,
   tenants: Pick<TenantsService, 'requireTenant' | 'refreshMembership'>,
   auth: Pick<AuthService, 'users' | 'hashPassword'>,
   audit: AuditService,
+  mail: EmailSender,
 ) {
   const repo = createInvitationsRepository();
   const roles = createRolesRepository();
@@ -111,11 +112,11 @@ export function createInvitationsService(
     return count + 1;
   }
 
-  /** Mails the link; not awaited by the caller's answer (a slow mail server does not hold the page), failures are logged. */
-  function sendInvitation(tenant: { name: string; subdomain: string }, inviterName: string, email: string, roleLabel: string, token: string) {
+  /** Queues the mail with the link in the invitation's transaction: it leaves only if the invitation commits (a slow mail server never holds the page). */
+  async function sendInvitation(tx: TenantDb, tenant: { name: string; subdomain: string }, inviterName: string, to: string, roleLabel: string, token: string) {
     const link = `${tenantOrigin(deps.config, tenant.subdomain)}/invitations/accept?token=${encodeURIComponent(token)}`;
-    const message = invitationEmail({ to: email, inviterName, workspaceName: tenant.name, roleName: roleLabel, link, validDays: INVITATION_TTL_DAYS, appName: 'SaaS App' });
-    void deps.mailer.send(message).catch((err: unknown) => deps.log.error({ err }, 'invitation email could not be sent'));
+    const context = { email: to, inviterName, workspaceName: tenant.name, roleName: roleLabel, link, validDays: INVITATION_TTL_DAYS };
+    await mail.sendTemplateEmail({ to, template: 'invitation', context }, tx);
   }
 
   /** Adds `userId` with the invitation's role and marks it used, in the caller's transaction (owners locked first). */
@@ -157,14 +158,14 @@ export function createInvitationsService(
       const email = normalizeEmail(input.email);
       const role = input.role.trim();
       const errors: Record<string, string> = {};
-      if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like name@company.com';
+      if (!EMAIL_RE.test(email) || !isPlainAddress(email)) errors.email = 'Enter a valid email address, like name@company.com';
       if (!isMemberRole(role) && !isCustomRoleKey(role)) errors.role = `Choose one of: ${MEMBER_ROLES.join(', ')}, or one of the workspace's own roles`;
       if (Object.keys(errors).length > 0) throw validationFailed(errors, errors.email ?? `Unknown role. ${errors.role}.`);
       const { tenant, limit } = await planLimit(tenantId);
       const existingUser = await auth.users.findByEmail(email);
       const { token, tokenHash, expiresAt } = newToken();
       try {
-        const { row, inviterName, roleLabel } = await deps.database.withTenant(tenantId, async (tx) => {
+        const { row, inviterName } = await deps.database.withTenant(tenantId, async (tx) => {
           await members.lockOwners(tx);
           if (isCustomRoleKey(role) && !(await roles.shareLockByKey(tx, role))) throw validationFailed({ role: 'This role no longer exists; pick another' });
           const catalog = await loadRoleCatalog(tx);
@@ -197,9 +198,9 @@ export function createInvitationsService(
             origin.context,
             tx,
           );
-          return { row, inviterName: me.name, roleLabel: catalog.label(role) };
+          await sendInvitation(tx, tenant, me.name, email, catalog.label(role), token);
+          return { row, inviterName: me.name };
         });
-        sendInvitation(tenant, inviterName, email, roleLabel, token);
         return toInvitation({ ...row, inviterName });
       } catch (err) {
         // Two invitations of one address at the same moment: the other one won.
@@ -213,7 +214,7 @@ export function createInvitationsService(
       if (!UUID_RE.test(invitationId)) throw notFound('Invitation');
       const { tenant } = await planLimit(tenantId);
       const { token, tokenHash, expiresAt } = newToken();
-      const { row, inviterName, roleLabel } = await deps.database.withTenant(tenantId, async (tx) => {
+      const { row, inviterName } = await deps.database.withTenant(tenantId, async (tx) => {
         const open = await repo.lockOpenById(tx, invitationId);
         if (!open) throw notFound('Invitation');
         const catalog = await loadRoleCatalog(tx);
@@ -232,9 +233,9 @@ export function createInvitationsService(
           origin.context,
           tx,
         );
-        return { row, inviterName: me.name, roleLabel: catalog.label(row.role) };
+        await sendInvitation(tx, tenant, me.name, row.email, catalog.label(row.role), token);
+        return { row, inviterName: me.name };
       });
-      sendInvitation(tenant, inviterName, row.email, roleLabel, token);
       return toInvitation({ ...row, inviterName });
     },
 

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { TenantDb, Tx } from '../../platform/db/database.js';
+import { tenantOrigin } from '../../platform/config.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
 import { uniqueViolation } from '../../platform/db/errors.js';
@@ -13,6 +14,7 @@ import type { TenantScope } from '../../platform/http/request-context.js';
 import { DEFAULT_PLAN_ID, findPlan, isPlanId, PLANS } from '../billing/index.js';
 import { type ProviderIdentity, checkPasswordPolicy, normalizeEmail, type AuthService } from '../auth/index.js';
 import { SYSTEM_CONTEXT, type AuditContext, type AuditService } from '../audit/index.js';
+import { isPlainAddress, type EmailSender } from '../email/index.js';
 import { checkSubdomain } from './subdomains.js';
 import { createTenantsRepository, type TenantRow } from './tenants.repository.js';
 import { createAddressRepository } from './address.repository.js';
@@ -95,7 +97,7 @@ function fromCache(cached: CachedTenant): Tenant {
   return { ...cached, createdAt: new Date(cached.createdAt), logoUpdatedAt: dateOrNull(cached.logoUpdatedAt ?? null), deletionScheduledFor: dateOrNull(cached.deletionScheduledFor ?? null) };
 }
 
-export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService) {
+export function createTenantsService(deps: Pick<Deps, 'config' | 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService, mail: EmailSender) {
   const repo = createTenantsRepository(deps.database.db);
   // Old subdomains that still redirect to their workspace (address.service.ts) are not free either.
   const redirects = createAddressRepository(deps.database);
@@ -165,7 +167,7 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
         errors.companyName = errors.name;
         delete errors.name;
       }
-      if (!EMAIL_RE.test(email) || email.length > 254) errors.email = 'Enter a valid email address, like you@company.com';
+      if (!EMAIL_RE.test(email) || !isPlainAddress(email)) errors.email = 'Enter a valid email address, like you@company.com';
       const passwordProblem = identity ? null : checkPasswordPolicy(input.password);
       if (passwordProblem) errors.password = passwordProblem;
       if (!errors.subdomain && ((await repo.subdomainTaken(subdomain)) || (await redirects.heldByRedirect(subdomain)))) errors.subdomain = 'This subdomain is taken; pick another';
@@ -183,6 +185,9 @@ export function createTenantsService(deps: Pick<Deps, 'database' | 'cache' | 'lo
           const method: Record<string, string> = identity ? { method: 'oauth', provider: identity.provider } : { method: 'password' };
           await audit.record({ action: 'auth.signup', ...actor, target: { type: 'user', id: user.id }, details: { via: origin.via, ...method } }, origin.context, tx);
           await audit.record({ action: 'tenant.created', tenantId: tenant.id, ...actor, target: { type: 'tenant', id: tenant.id }, details: { via: origin.via, plan } }, origin.context, tx);
+          // In the sign-up's transaction: the welcome email leaves only if the workspace exists.
+          const welcome = { name: user.name, email, workspaceName: tenant.name, workspaceUrl: tenantOrigin(deps.config, tenant.subdomain) };
+          await mail.sendTemplateEmail({ to: email, template: 'welcome', context: welcome, userId: user.id }, tx);
           return { tenant: toTenant(tenant), userId: user.id };
         });
         await forgetSubdomain(subdomain);

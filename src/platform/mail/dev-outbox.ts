@@ -2,12 +2,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Mailer, SentMail } from './mailer.js';
+import { assertSafeMessage, type Mailer, type SentMail } from './mailer.js';
 
 export function createDevOutbox(options: { dir: string | null; from: string }): Mailer {
   const memory: SentMail[] = [];
   return {
     async send(message) {
+      assertSafeMessage(message, options.from);
       const mail: SentMail = { ...message, id: crypto.randomUUID(), from: options.from, sentAt: new Date().toISOString() };
       if (options.dir) {
         await fs.mkdir(options.dir, { recursive: true });

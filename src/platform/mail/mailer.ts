@@ -13,6 +13,22 @@ export interface SentMail extends MailMessage {
   sentAt: string;
 }
 
+/**
+ * Refuses a message that could add a header: a line break (or any control character) in the
+ * recipient, the subject, a header's name or value, or a recipient that is not one plain address.
+ * Both adapters call it before sending; the email module never builds such a message, this is the
+ * last line of defence.
+ */
+export function assertSafeMessage(message: MailMessage, from: string): void {
+  const bad = (value: string) => /[\p{Cc}\u2028\u2029]/u.test(value);
+  if (bad(from)) throw new Error('mail: the From address holds a line break');
+  if (bad(message.to) || !/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(message.to) || message.to.length > 254) throw new Error('mail: the recipient is not one plain address');
+  if (bad(message.subject)) throw new Error('mail: the subject holds a line break');
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]{1,60}$/.test(name) || bad(value)) throw new Error(`mail: header ${JSON.stringify(name)} is not a single-line header`);
+  }
+}
+
 export interface Mailer {
   send(message: MailMessage): Promise<{ id: string }>;
   /** Messages kept by the dev outbox (newest first); empty for real transports. */

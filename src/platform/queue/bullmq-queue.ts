@@ -12,6 +12,7 @@ export function createBullmqQueue(connection: Redis, log: Logger, definitions: J
   // connection itself already logs them once, through our logger.
   for (const queue of queues.values()) queue.on('error', (err) => log.debug({ err: err.message, queue: queue.name }, 'queue error'));
   return {
+    channel: prefix,
     register(more) {
       for (const d of more) byName.set(d.name, d);
     },

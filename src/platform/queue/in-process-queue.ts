@@ -37,6 +37,7 @@ export function createInProcessQueue(log: Logger, definitions: JobDefinition<unk
   };
 
   return {
+    channel: 'in-process',
     register(more) {
       for (const d of more) byName.set(d.name, d);
     },

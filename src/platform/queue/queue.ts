@@ -33,6 +33,11 @@ export interface EnqueueOptions {
 }
 
 export interface JobQueue {
+  /**
+   * Which queues these are: the BullMQ key prefix, or `in-process`. Outbox rows are relayed only to
+   * the queues they were written for (test apps sharing one database each have their own).
+   */
+  readonly channel: string;
   /** Adds job definitions (the composition root does it once services exist); enqueueing an unregistered job throws. */
   register(definitions: JobDefinition<unknown>[]): void;
   /** The registered definitions (a worker process consumes these). */

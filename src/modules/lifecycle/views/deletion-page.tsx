@@ -3,7 +3,7 @@
 // and a button that cancels. Plain forms: works without JavaScript.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
 import { Alert, Button, Card, CsrfField, Icon, TextField } from '../../../platform/views/components.js';
-import { describeDeletionTime } from '../emails.js';
+import { describeTime as describeDeletionTime } from '../../email/index.js';
 
 export interface DeletionPageProps extends AppPageContext {
   graceDays: number;

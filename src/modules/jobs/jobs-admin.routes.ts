@@ -1,0 +1,97 @@
+/**
+ * `/admin/jobs`: the job dashboard, for super admins only, on the root site. Everyone else (signed
+ * out, normal users, workspace hosts) gets the same 404 as any unknown path, so the page does not
+ * reveal itself. With Redis it is bull-board over the BullMQ queues; on the embedded default a page
+ * with the schedules and their next runs.
+ *
+ * bull-board's UI needs inline styles: the CSP is relaxed to `style-src 'self' 'unsafe-inline'` under
+ * this path only (scripts stay `'self'`). Its API changes state with fetch() PUT/POST/DELETE and
+ * sends no CSRF token: those requests must come from our own origin (Origin or Sec-Fetch-Site).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../platform/deps.js';
+import { forbidden } from '../../platform/errors.js';
+import { sendPage } from '../../platform/http/htmx.js';
+import { isUnsafeMethod } from '../../platform/http/request-context.js';
+import { securityHeaders } from '../../platform/http/security.js';
+import type { InProcessScheduler } from '../../platform/queue/schedules.js';
+import { EmbeddedJobsPage } from './views/jobs-page.js';
+
+export const JOBS_DASHBOARD_PATH = '/admin/jobs';
+
+/** The one auth guard used here (the auth module's `optionalWebUser`): passed in, so this module does not depend on auth. */
+export interface JobsAdminGuards {
+  optionalWebUser(request: FastifyRequest): Promise<void>;
+}
+
+export async function jobsAdminRoutes(app: FastifyInstance, opts: { deps: Deps; guards: JobsAdminGuards; scheduler: () => InProcessScheduler | null }) {
+  const { deps, guards } = opts;
+  const { config } = deps;
+  const secure = config.publicUrl.protocol === 'https:';
+  const csp = securityHeaders({ secure, tenantOrigins: `${config.publicUrl.protocol}//*.${config.publicUrl.host}` })['content-security-policy']!.replace(
+    "style-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+  );
+
+  const onlySuperAdmins = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.site === 'root') await guards.optionalWebUser(request);
+    if (request.site !== 'root' || !request.auth?.isSuperAdmin) {
+      reply.callNotFound();
+      return reply;
+    }
+    reply.header('cache-control', 'no-store');
+    reply.header('content-security-policy', csp);
+    reply.header('x-robots-tag', 'noindex');
+  };
+  // Answered here, not thrown: bull-board's own error handler would turn any error into a 500.
+  const sameOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isUnsafeMethod(request)) return;
+    const site = request.headers['sec-fetch-site'];
+    const origin = request.headers.origin;
+    if (site === 'same-origin' || origin === config.publicUrl.origin) return;
+    const problem = forbidden('Cross-site request refused: changes to the job queues must come from this site');
+    reply.code(403).type('application/problem+json').send({ type: 'about:blank', title: 'Forbidden', status: 403, code: problem.code, detail: problem.message });
+    return reply;
+  };
+
+  app.addHook('onRequest', onlySuperAdmins);
+  app.addHook('preHandler', sameOrigin);
+  // The same-origin check above replaces the CSRF token for these routes (bull-board's client sends none).
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), csrf: false } as typeof route.config;
+  });
+
+  if (deps.redis) {
+    const [{ createBullBoard }, { BullMQAdapter }, { FastifyAdapter }, { createBullmqAdmin }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/fastify'),
+      import('../../platform/queue/bullmq-admin.js'),
+    ]);
+    const admin = createBullmqAdmin(deps.redis, deps.queuePrefix);
+    app.addHook('onClose', async () => admin.close());
+    const serverAdapter = new FastifyAdapter();
+    serverAdapter.setBasePath(JOBS_DASHBOARD_PATH);
+    createBullBoard({
+      queues: admin.queues().map((q) => new BullMQAdapter(q)),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'SaaS App jobs', hideRedisDetails: true, miscLinks: [{ text: 'Back to the app', url: '/' }] } },
+    });
+    await app.register(serverAdapter.registerPlugin(), { prefix: JOBS_DASHBOARD_PATH });
+    return;
+  }
+
+  app.get(JOBS_DASHBOARD_PATH, { schema: { hide: true } }, async (request, reply) => {
+    const upcoming = opts.scheduler()?.upcoming() ?? [];
+    return sendPage(
+      reply,
+      EmbeddedJobsPage({
+        user: { name: request.auth!.name, email: request.auth!.email },
+        csrfToken: reply.generateCsrf(),
+        schedules: upcoming
+          .sort((a, b) => a.next.getTime() - b.next.getTime())
+          .map(({ schedule, next }) => ({ id: schedule.id, job: schedule.job, pattern: schedule.pattern, description: schedule.description, next: next.toISOString() })),
+      }),
+    );
+  });
+}

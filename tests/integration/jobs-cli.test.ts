@@ -1,0 +1,98 @@
+/**
+ * `saas-cli jobs` and `saas-cli worker` argument handling, run as child processes like an operator
+ * would: bad arguments exit 2 with a message naming the valid values; on the embedded default the
+ * commands say that jobs run inside the web process (stats: exit 0; retry: exit 1); with Redis they
+ * read the queues.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const WITH_REDIS = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
+let dataDir = '';
+
+function cli(...args: string[]) {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: 'test',
+    SECRET_KEY: 'cli-test-secret-0123456789abcdef-01234567',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    APP_BASE_DOMAIN: 'localhost',
+    PORT: '8000',
+    NO_COLOR: '1',
+    FORCE_COLOR: undefined,
+    DEBUG: undefined,
+  };
+  if (!WITH_REDIS) Object.assign(env, { DATABASE_URL: '', REDIS_URL: '' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-jobs-cli-'));
+});
+after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('saas-cli jobs', () => {
+  test('bad arguments exit 2 and name the valid values', () => {
+    const cases: [string[], RegExp][] = [
+      [['jobs', 'list', '--state', 'sleeping'], /Unknown state "sleeping"; choose from waiting, active, delayed, failed, completed/],
+      [['jobs', 'failed', '--queue', 'mail'], /Unknown queue "mail"; choose from email, analytics, billing, webhooks, maintenance/],
+      [['jobs', 'list', '--limit', '0'], /Expected a whole number from 1 to 1000/],
+      [['jobs', 'retry'], /missing required argument 'id'/],
+      [['jobs', 'retry-all'], /Give the queue: --queue <name>/],
+      [['jobs', 'frobnicate'], /unknown command 'frobnicate'/],
+      [['worker', '--queues', 'email,mail'], /Unknown queue "mail"; choose from email, analytics, billing, webhooks, maintenance/],
+      [['worker', '--concurrency', '101'], /Expected a whole number from 1 to 100/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
+    }
+  });
+
+  test('help lists the subcommands', () => {
+    const r = cli('jobs', '--help');
+    assert.equal(r.status, 0);
+    for (const sub of ['stats', 'list', 'failed', 'retry', 'retry-all']) assert.match(r.stdout, new RegExp(`\\n\\s+${sub}\\b`));
+  });
+
+  test('embedded default: stats explains that jobs run in the web process; retry fails', { skip: WITH_REDIS ? 'REDIS_URL is set' : false }, () => {
+    const stats = cli('jobs', 'stats');
+    assert.equal(stats.status, 0, stats.stderr);
+    assert.match(stats.stdout, /jobs run inside the web process/);
+    assert.match(stats.stdout, /Outbox rows not yet queued: \d+/);
+    const json = cli('jobs', 'stats', '--json');
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal((JSON.parse(json.stdout) as { mode: string }).mode, 'embedded');
+    const retry = cli('jobs', 'retry', '42');
+    assert.equal(retry.status, 1);
+    assert.match(retry.stderr, /REDIS_URL is not set: jobs run inside the web process/);
+    const worker = cli('worker');
+    assert.equal(worker.status, 0, worker.stderr);
+  });
+
+  test('with Redis: stats per queue, and a retry of an unknown id fails clearly', { skip: WITH_REDIS ? false : 'needs REDIS_URL and DATABASE_URL' }, () => {
+    const stats = cli('jobs', 'stats', '--json');
+    assert.equal(stats.status, 0, stats.stderr);
+    const body = JSON.parse(stats.stdout) as { mode: string; queues: { queue: string; failed: number }[]; outboxPending: number };
+    assert.equal(body.mode, 'redis');
+    assert.deepEqual(body.queues.map((q) => q.queue).sort(), ['analytics', 'billing', 'email', 'maintenance', 'webhooks']);
+    assert.equal(typeof body.outboxPending, 'number');
+    const table = cli('jobs', 'stats');
+    assert.match(table.stdout, /Queue.+Waiting.+Active.+Delayed.+Failed.+Completed/);
+    const retry = cli('jobs', 'retry', 'no-such-job-id');
+    assert.equal(retry.status, 1);
+    assert.match(retry.stderr, /No job has the id "no-such-job-id"/);
+    const failed = cli('jobs', 'failed', '--queue', 'billing', '--json');
+    assert.equal(failed.status, 0, failed.stderr);
+    assert.ok(Array.isArray(JSON.parse(failed.stdout)));
+  });
+});
