@@ -13,7 +13,14 @@
 // BENCH_CONNECTIONS (default 50), BENCH_LOADGEN=autocannon|wrk, BENCH_PIN=0 (no CPU pinning),
 // BENCH_SKIP_BUILD=1 (use dist/ as it is), BENCH_SKIP_EMBEDDED=1, BENCH_QUIET_WAIT (seconds to
 // wait before each target for other programs to go quiet, default 30, 0 = do not wait),
-// BENCH_PROFILE=1 (CPU profile of the production app, in the run's log folder).
+// BENCH_PROFILE=1 (CPU profiles of the production app and the email worker, in the run's log folder), BENCH_JOBS (emails for
+// the jobs figure, default 3000; 1000 with BENCH_QUICK), BENCH_JOBS_CONCURRENCY (default 10),
+// BENCH_SKIP_JOBS=1.
+//
+// The jobs figure: that many welcome emails are queued through the email service and relayed onto
+// the BullMQ `email` queue, then `saas-cli worker --queues email` (production mode, SMTP adapter)
+// delivers them to an SMTP server in this process. Rate = deliveries between the 10th and the 90th
+// percentile of arrivals over that time; every message must arrive once and be marked sent.
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -45,6 +52,10 @@ const SKIP_EMBEDDED = env.BENCH_SKIP_EMBEDDED === '1';
 const QUIET_WAIT = positiveNumber('BENCH_QUIET_WAIT', 30, true);
 const PROBE_REQUESTS = 50;
 const PROFILE = env.BENCH_PROFILE === '1';
+const JOBS = positiveNumber('BENCH_JOBS', quick ? 1000 : 3000);
+const JOBS_CONCURRENCY = positiveNumber('BENCH_JOBS_CONCURRENCY', 10);
+const SKIP_JOBS = env.BENCH_SKIP_JOBS === '1';
+const TARGET_JOBS_PER_SECOND = 500;
 const READY_TIMEOUT_MS = 60_000;
 const IDLE_SETTLE_MS = 5_000;
 const TARGET_API_RATIO = 0.1;
@@ -623,6 +634,125 @@ async function roundTripProbe(baseEnv, pgUrl, redisUrl, targets) {
   }
 }
 
+/**
+ * Jobs per second through `email.send` with the SMTP adapter on Redis: queue JOBS emails (outbox
+ * relayed to BullMQ), start one worker process on the email queue, count arrivals at a local SMTP
+ * server. Checks afterwards that each message arrived exactly once and is marked sent.
+ */
+async function jobsBenchmark(databaseUrl, redisUrl, secretKey, workDir) {
+  const { SMTPServer } = await import('smtp-server');
+  const arrivals = [];
+  const seen = new Set();
+  let duplicates = 0;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    maxClients: 1000,
+    disableReverseLookup: true,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (chunk) => {
+        if (head.length < 8192) head += chunk.toString('latin1');
+      });
+      stream.on('end', () => {
+        arrivals.push(performance.now());
+        const id = /^Message-ID:\s*(\S+)/im.exec(head)?.[1] ?? `missing-${arrivals.length}`;
+        if (seen.has(id)) duplicates++;
+        seen.add(id);
+        callback();
+      });
+    },
+  });
+  await new Promise((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(0, '127.0.0.1', resolve);
+  });
+  const smtpPort = smtp.server.address().port;
+  let worker = null;
+  try {
+    const staged = JSON.parse(
+      (
+        await runToEnd('jobs staging', tsx, [path.join(root, 'tests/performance/jobs-stage.ts')], {
+          env: appEnv({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, SECRET_KEY: secretKey, BENCH_JOBS: String(JOBS) }),
+        })
+      ).out
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+    say(`  staged ${staged.jobs} emails through the email service in ${(staged.stageMs / 1000).toFixed(1)} s, relayed to the email queue in ${(staged.relayMs / 1000).toFixed(1)} s`);
+
+    const healthPort = await freePort();
+    const workerEnv = appEnv({
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      SECRET_KEY: secretKey,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: 'Bench <no-reply@bench.example.com>',
+      PUBLIC_URL: 'http://localhost:8000',
+      ALLOW_INSECURE_HTTP: 'true',
+      APP_BASE_DOMAIN: 'localhost',
+      HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: String(healthPort),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: workDir,
+    });
+    const started = performance.now();
+    const workerProfile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${logDir}`, '--cpu-prof-name=worker-email.cpuprofile'] : [];
+    worker = startProcess('worker-email', process.execPath, [...workerProfile, path.join(root, 'dist/src/cli.js'), 'worker', '--queues', 'email', '--concurrency', String(JOBS_CONCURRENCY)], { env: workerEnv, cwd: workDir });
+    const deadline = started + 60_000 + (JOBS / 20) * 1000; // 20 jobs/s at the very least
+    const low = Math.floor(JOBS * 0.1);
+    const high = Math.ceil(JOBS * 0.9);
+    let cpuLow = null;
+    let cpuHigh = null;
+    while (arrivals.length < JOBS && performance.now() < deadline) {
+      if (worker.exitCode !== null || worker.signalCode !== null) throw new Error(`the worker exited (${worker.signalCode ?? worker.exitCode}); output:\n${tail(worker.logFile)}`);
+      if (cpuLow === null && arrivals.length >= low) cpuLow = { cpu: cpuSeconds(worker.pid), at: performance.now() };
+      if (cpuHigh === null && arrivals.length >= high) cpuHigh = { cpu: cpuSeconds(worker.pid), at: performance.now() };
+      await sleep(10);
+    }
+    const finished = performance.now();
+    await sleep(500); // late duplicates, if any, arrive now
+    const windowSeconds = arrivals.length >= high ? (arrivals[high - 1] - arrivals[low]) / 1000 : null;
+    const rate = windowSeconds ? (high - 1 - low) / windowSeconds : null;
+    const workerCpu = cpuLow && cpuHigh && cpuHigh.at > cpuLow.at ? (cpuHigh.cpu - cpuLow.cpu) / ((cpuHigh.at - cpuLow.at) / 1000) : null;
+
+    const db = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    let statuses;
+    try {
+      statuses = Object.fromEntries((await db`select status, count(*)::int as n from email_messages group by status`).map((r) => [r.status, r.n]));
+    } finally {
+      await db.end({ timeout: 2 });
+    }
+    await stopChild(worker, 15_000);
+    const log = countLogProblems(worker.logFile);
+    const result = {
+      jobs: JOBS,
+      concurrency: JOBS_CONCURRENCY,
+      delivered: arrivals.length,
+      duplicates,
+      statuses,
+      jobsPerSecond: rate,
+      overallSeconds: ((arrivals.at(-1) ?? finished) - started) / 1000,
+      firstDeliveryMs: arrivals.length ? arrivals[0] - started : null,
+      workerCpu,
+      log,
+      staged,
+    };
+    say(
+      `  email.send -> SMTP, concurrency ${JOBS_CONCURRENCY}: ${fmtNum(rate)} jobs/s (10th to 90th percentile of arrivals), worker CPU ${fmtPct(workerCpu)}; ` +
+        `${arrivals.length}/${JOBS} delivered in ${result.overallSeconds.toFixed(1)} s from the worker's spawn, ${duplicates} duplicates, statuses ${JSON.stringify(statuses)}`,
+    );
+    if (log.error || log.warn) say(`  worker log: ${log.error} errors, ${log.warn} warnings${log.samples.length ? `: ${log.samples.join('; ')}` : ''}`);
+    return result;
+  } finally {
+    if (worker) await stopChild(worker);
+    await new Promise((resolve) => smtp.close(resolve));
+  }
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   const started = performance.now();
@@ -739,6 +869,15 @@ async function main() {
     [false, true, true, false, false],
   );
 
+  let jobs = null;
+  if (SKIP_JOBS) say('\njobs: skipped (BENCH_SKIP_JOBS=1)');
+  else if (!redis.url) say('\njobs: skipped (needs Redis; BullMQ is the production queue)');
+  else {
+    say('\njobs:');
+    await waitForQuiet();
+    jobs = await jobsBenchmark(pg.url, redis.url, secretKey, appDataDir);
+  }
+
   // Embedded mode: PGlite in a fresh DATA_DIR, demo data seeded at start.
   let embedded = null;
   if (!SKIP_EMBEDDED) {
@@ -806,6 +945,11 @@ async function main() {
     target(`idle RSS < ${TARGET_IDLE_RSS_MB} MB, embedded`, embedded.idleRssMb !== null && embedded.idleRssMb < TARGET_IDLE_RSS_MB, `${embedded.idleRssMb?.toFixed(0)} MB`);
     target(`RSS under load < ${TARGET_LOAD_RSS_MB} MB, embedded`, embedded.loadRssMb !== null && embedded.loadRssMb < TARGET_LOAD_RSS_MB, `${embedded.loadRssMb?.toFixed(0)} MB`);
   }
+  if (jobs) {
+    const complete = jobs.delivered === jobs.jobs && jobs.duplicates === 0 && jobs.statuses.sent === jobs.jobs;
+    target(`email.send jobs/s through SMTP on Redis, concurrency ${jobs.concurrency}, >= ${TARGET_JOBS_PER_SECOND}`, jobs.jobsPerSecond !== null && jobs.jobsPerSecond >= TARGET_JOBS_PER_SECOND, fmtNum(jobs.jobsPerSecond));
+    target('every queued email delivered once and marked sent', complete, `${jobs.delivered}/${jobs.jobs}, ${jobs.duplicates} duplicates`);
+  }
   const withErrors = results.filter((r) => r.non2xx + r.errors + r.timeouts > 0);
   target('no errors under load (non-2xx, socket errors, timeouts)', withErrors.length === 0, withErrors.length ? withErrors.map((r) => r.name).join(', ') : 'none');
 
@@ -839,6 +983,7 @@ async function main() {
     coldStartMs: { production: prodColdStartMs, embedded: embedded?.coldStartMs ?? null, embeddedRestart: embedded?.restartMs ?? null },
     rssMb: { productionAfterLoad: prodRssAfterLoad, embeddedIdle: embedded?.idleRssMb ?? null, embeddedIdleAfterRestart: embedded?.restartIdleRssMb ?? null, embeddedUnderLoad: embedded?.loadRssMb ?? null },
     roundTrips,
+    jobs,
     checks,
     targets,
     logs: { production: prodLog, productionShutdown: prodShutdownLog, embedded: embedded?.log ?? null, dir: path.relative(root, logDir) },

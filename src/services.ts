@@ -22,7 +22,8 @@ export function createServices(deps: Deps) {
   const login = createPasswordLogin({ auth, audit, throttles: deps.throttles });
   const smsMfa = createSmsMfa({ database: deps.database, secretKey: deps.config.secretKey, sms: deps.sms, throttles: deps.throttles, log: deps.log });
   const passkeys = createPasskeys(deps);
-  const tenants = createTenantsService(deps, auth, audit, email);
+  const subscriptions = createSubscriptions({ database: deps.database, secretKey: deps.config.secretKey });
+  const tenants = createTenantsService(deps, auth, audit, email, subscriptions);
   const members = createMembersService(deps, tenants, audit);
   const roles = createRolesService(deps, tenants, audit);
   const invitations = createInvitationsService(deps, tenants, auth, audit, email);
@@ -33,7 +34,6 @@ export function createServices(deps: Deps) {
   const exporter = createExportService({ tenants, members, data, audit });
   const deletion = createDeletionService(deps, { tenants, members, audit, exporter, email });
   const analytics = createAnalyticsService(deps, { tenants, data, audit, members, email });
-  const subscriptions = createSubscriptions({ database: deps.database, secretKey: deps.config.secretKey });
   const campaigns = createCampaignsService(deps, { tenants, email, outbox, subscriptions });
   const services = { outbox, email, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics, subscriptions, campaigns };
   // Every job the workers can run, from every module, built from the services they call: the queue

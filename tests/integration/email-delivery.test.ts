@@ -88,13 +88,70 @@ describe('the email.send job', () => {
     assert.ok(row?.sentAt);
   });
 
-  test('two runs at the same moment send once (the row is locked while it is sent)', async () => {
+  test('two runs at the same moment send once (the first claims the row)', async () => {
     const mailer = recordingMailer();
     const job = sendJob(mailer);
     const { id } = await storedMessage();
     await Promise.all([1, 2, 3].map((n) => job.handle({ messageId: id }, { jobId: `c${n}`, attempt: 1 })));
     assert.equal(mailer.sent.length, 1);
     assert.equal((await t.services.email.findMessage(id))?.status, 'sent');
+  });
+
+  test('no lock or transaction is held while the mail server talks: other queries go on', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const sending = new Promise<void>((resolve) => (started = resolve));
+    const slow: Mailer = {
+      async send() {
+        started();
+        await gate;
+        return { id: '<slow@smtp.example>' };
+      },
+      async listOutbox() {
+        return [];
+      },
+      async close() {},
+    };
+    const job = sendJob(slow);
+    const { id } = await storedMessage();
+    const run = job.handle({ messageId: id }, { jobId: 'slow', attempt: 1 });
+    await sending;
+    // On the embedded database (one connection) a transaction held across the send would block these.
+    const during = await Promise.race([
+      (async () => {
+        const row = await t.services.email.findMessage(id);
+        await t.deps.database.transaction(async (tx) => tx.execute(sql`select 1`));
+        return row?.status;
+      })(),
+      new Promise<string>((resolve) => setTimeout(() => resolve('blocked'), 3000)),
+    ]);
+    release();
+    await run;
+    assert.equal(during, 'sending', 'the message reads as being sent, and queries are not blocked');
+    assert.equal((await t.services.email.findMessage(id))?.status, 'sent');
+  });
+
+  test('a run that died mid-send: the same job handed back sends it, another run waits until the claim is stale', async () => {
+    const mailer = recordingMailer();
+    const job = sendJob(mailer);
+    const { id } = await storedMessage();
+    // What a worker killed during the SMTP conversation leaves behind.
+    assert.ok(await emailRepository.claimForSend(t.deps.database.db, id, 'crashed-run', 10));
+    await job.handle({ messageId: id }, { jobId: 'other-run', attempt: 1 });
+    assert.equal(mailer.sent.length, 0, 'a different run leaves a fresh claim alone');
+    await job.handle({ messageId: id }, { jobId: 'crashed-run', attempt: 2 });
+    assert.equal(mailer.sent.length, 1, 'the job handed back after the crash takes its own claim again');
+    assert.equal((await t.services.email.findMessage(id))?.status, 'sent');
+
+    // A claim older than the stale limit: email.requeue_stale lists it, and any run may take it over.
+    const second = await storedMessage();
+    assert.ok(await emailRepository.claimForSend(t.deps.database.db, second.id, 'crashed-run-2', 10));
+    await t.deps.database.db.update(emailMessages).set({ claimedAt: sql`now() - interval '11 minutes'` }).where(eq(emailMessages.id, second.id));
+    assert.ok((await emailRepository.listStale(t.deps.database.db, 10, 1000)).includes(second.id));
+    await job.handle({ messageId: second.id }, { jobId: 'requeued-run', attempt: 1 });
+    assert.equal(mailer.sent.length, 2);
+    assert.equal((await t.services.email.findMessage(second.id))?.claimedBy, null, 'the claim is cleared once sent');
   });
 
   test('a failing mail server: each attempt is recorded and the job rethrows; the last attempt marks it failed', async () => {
@@ -164,7 +221,7 @@ describe('mail in a transaction', () => {
         throw new Error('failed after queueing');
       },
     };
-    const tenants = createTenantsService(t.deps, t.services.auth, t.services.audit, failing);
+    const tenants = createTenantsService(t.deps, t.services.auth, t.services.audit, failing, t.services.subscriptions);
     const email = `${uniqueName('rb')}@example.com`;
     const subdomain = uniqueName('rb');
     await assert.rejects(tenants.signUp({ companyName: 'Rolled back', subdomain, email, password: 'correct horse battery staple' }), /failed after queueing/);

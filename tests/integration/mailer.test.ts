@@ -52,3 +52,46 @@ test('the SMTP adapter delivers to a real SMTP server, with HTML and text parts'
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('the SMTP adapter keeps a pool of connections, unless the URL says pool=false', async () => {
+  let connections = 0;
+  let delivered = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    disableReverseLookup: true,
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        delivered++;
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as { port: number };
+  const sendSix = async (url: string) => {
+    const mailer = createSmtpMailer({ url, from: 'no-reply@example.com' });
+    try {
+      for (let i = 0; i < 6; i++) await mailer.send({ to: `user${i}@example.com`, subject: `Message ${i}`, html: '<p>Hi</p>', text: 'Hi' });
+    } finally {
+      await mailer.close();
+    }
+  };
+  try {
+    await sendSix(`smtp://127.0.0.1:${port}`);
+    assert.equal(delivered, 6);
+    assert.equal(connections, 1, 'six messages sent one after another share one pooled connection');
+
+    connections = 0;
+    await sendSix(`smtp://127.0.0.1:${port}?pool=false`);
+    assert.equal(delivered, 12);
+    assert.equal(connections, 6, 'pool=false: a connection per message');
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

@@ -10,7 +10,8 @@ import { createCampaignsService } from '../../src/modules/campaigns/index.js';
 import { emailCampaignRecipients, emailConsentEvents } from '../../src/modules/campaigns/campaigns.tables.js';
 import { outboxMessages } from '../../src/modules/jobs/jobs.tables.js';
 import { emailMessages } from '../../src/modules/email/email.tables.js';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { users } from '../../src/modules/auth/auth.tables.js';
 
 let t: TestApp;
 before(async () => {
@@ -66,6 +67,42 @@ test('the preferences page records consent with its time, source and client', as
   // Without a session: sign in first.
   const anonymous = await t.app.inject({ method: 'GET', url: '/account/email-preferences', headers: { host: root } });
   assert.equal(anonymous.statusCode, 303);
+});
+
+test('sign-up: the product-news box starts unticked; ticking it records consent (source signup) with the account', async () => {
+  const signUp = async (fields: Record<string, string>, userAgent: string) => {
+    const b = createBrowser(t);
+    const page = await b.request('GET', hostFor(null), '/signup');
+    assert.match(page.body, /id="marketing-opt-in"/);
+    assert.doesNotMatch(page.body, /id="marketing-opt-in"[^>]*checked/, 'never ticked for the person');
+    const email = `${uniqueName('optin')}@example.com`;
+    const base = { _csrf: csrfFrom(page.body), company_name: 'Opt-in Co', subdomain: uniqueName('optin'), email, password: 'correct horse battery staple' };
+    const res = await b.request('POST', hostFor(null), '/signup', { ...base, ...fields }, { 'user-agent': userAgent });
+    return { res, email };
+  };
+  const userIdOf = async (email: string) => (await t.deps.database.db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+
+  const ticked = await signUp({ marketing_opt_in: '1' }, 'SignupTest/2.0');
+  assert.equal(ticked.res.statusCode, 201);
+  const yes = await userIdOf(ticked.email);
+  const subscription = await t.services.subscriptions.get(yes);
+  assert.equal(subscription.marketing, true);
+  assert.equal(subscription.source, 'signup');
+  const [event] = await t.deps.database.db.select().from(emailConsentEvents).where(eq(emailConsentEvents.userId, yes));
+  assert.equal(event?.source, 'signup');
+  assert.equal(event?.userAgent, 'SignupTest/2.0');
+  assert.ok(event?.ip);
+
+  const unticked = await signUp({}, 'SignupTest/2.0');
+  assert.equal(unticked.res.statusCode, 201);
+  const no = await userIdOf(unticked.email);
+  assert.equal((await t.services.subscriptions.get(no)).changedAt, null, 'no box, no choice recorded: no marketing mail');
+
+  // A sign-up refused for another field shows the box as the person left it, and records nothing.
+  const refused = await signUp({ marketing_opt_in: '1', password: 'short' }, 'SignupTest/2.0');
+  assert.equal(refused.res.statusCode, 422);
+  assert.match(refused.res.body, /id="marketing-opt-in"[^>]*checked/);
+  assert.equal((await t.deps.database.db.select().from(users).where(eq(users.email, refused.email))).length, 0);
 });
 
 test('a campaign reaches exactly the people who opted in, once each, with one-click unsubscribe headers', async () => {

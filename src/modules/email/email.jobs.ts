@@ -1,9 +1,14 @@
 /**
- * The email jobs. `email.send` delivers one stored message and is safe to run twice: the row is
- * locked while it is sent (a second worker skips it) and a message marked sent is not sent again.
+ * The email jobs. `email.send` delivers one stored message and is safe to run twice: the run claims
+ * the row first (`sending`, with its job id; a second run skips it) and a message marked sent is not
+ * sent again. No transaction or row lock is held while the mail server talks. A run that dies
+ * mid-send leaves the claim: the same job handed back by the queue takes it again, and after
+ * STALE_AFTER_MINUTES `email.requeue_stale` queues it anew. The receiver can recognise the rare
+ * second delivery by its unchanged Message-ID.
  * `email.requeue_stale` queues `email.send` again for messages still queued after 10 minutes (the
  * embedded in-process queue loses its jobs on a restart; the rows say what is left to send).
  */
+import crypto from 'node:crypto';
 import { UUID_RE, type Database } from '../../platform/db/database.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { defineJob, type JobDefinition, type JobQueue } from '../../platform/queue/queue.js';
@@ -12,7 +17,7 @@ import { emailRepository } from './email.repository.js';
 import { EMAIL_REQUEUE_STALE_JOB, EMAIL_SEND_JOB } from './email.service.js';
 
 export const EMAIL_SEND_ATTEMPTS = 5;
-/** A message still queued this long after it was asked for is queued again. */
+/** A message still queued this long after it was asked for, or claimed this long by a run, is queued again. */
 export const STALE_AFTER_MINUTES = 10;
 
 /** The Message-ID of a stored message: the same on every attempt, so a duplicate delivery is recognisable. */
@@ -37,29 +42,26 @@ export function createEmailJobs(deps: { database: Database; mailer: Mailer; queu
     attempts: EMAIL_SEND_ATTEMPTS,
     backoffMs: 30_000,
     async handle({ messageId }, ctx) {
-      const failure = await deps.database.transaction(async (tx) => {
-        const row = await emailRepository.lockForSend(tx, messageId);
-        // Gone, or another worker is sending it right now.
-        if (!row || row.status !== 'queued') return null;
-        try {
-          const { id } = await deps.mailer.send({
-            to: row.toAddress,
-            subject: row.subject,
-            html: row.html ?? '',
-            text: row.textBody ?? '',
-            headers: { ...row.headers, 'Message-ID': messageIdHeader(row.id, domain) },
-          });
-          await emailRepository.markSent(tx, row.id, id);
-          return null;
-        } catch (err) {
-          const final = ctx.attempt >= EMAIL_SEND_ATTEMPTS;
-          await emailRepository.markAttemptFailed(tx, row.id, (err as Error).message ?? String(err), final);
-          deps.log.warn({ err, messageId, attempt: ctx.attempt, template: row.template }, final ? 'email could not be sent; marked failed' : 'email could not be sent; will retry');
-          return err as Error;
-        }
-      });
-      // Thrown after the transaction committed the attempt: the queue retries with backoff.
-      if (failure) throw failure;
+      const row = await emailRepository.claimForSend(deps.database.db, messageId, ctx.jobId || `run-${crypto.randomUUID()}`, STALE_AFTER_MINUTES);
+      // Gone, already sent or failed, or another run is sending it right now.
+      if (!row) return;
+      let providerId: string;
+      try {
+        ({ id: providerId } = await deps.mailer.send({
+          to: row.toAddress,
+          subject: row.subject,
+          html: row.html ?? '',
+          text: row.textBody ?? '',
+          headers: { ...row.headers, 'Message-ID': messageIdHeader(row.id, domain) },
+        }));
+      } catch (err) {
+        const final = ctx.attempt >= EMAIL_SEND_ATTEMPTS;
+        await emailRepository.markAttemptFailed(deps.database.db, row.id, (err as Error).message ?? String(err), final);
+        deps.log.warn({ err, messageId, attempt: ctx.attempt, template: row.template }, final ? 'email could not be sent; marked failed' : 'email could not be sent; will retry');
+        // The queue retries with backoff.
+        throw err;
+      }
+      await emailRepository.markSent(deps.database.db, row.id, providerId);
     },
   });
 

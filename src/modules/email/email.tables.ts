@@ -22,8 +22,11 @@ export const emailMessages = pgTable(
     /** Extra headers (List-Unsubscribe, ...). */
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-    /** queued | sent | failed */
+    /** queued | sending (claimed by a job) | sent | failed */
     status: text('status').notNull().default('queued'),
+    /** The job run sending it now (`sending`): the same job handed back after a crash may take it again. */
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     /** What the mail server answered (its message id). */

@@ -77,6 +77,7 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
         subdomain: formField(request.body, 'subdomain', 100).trim().toLowerCase(),
         email: formField(request.body, 'email', 320).trim(),
         password: formField(request.body, 'password', 1024),
+        marketingOptIn: formField(request.body, 'marketing_opt_in', 8) === '1',
       };
       const plan = formField(request.body, 'plan', 32).trim() || undefined;
       const csrfToken = reply.generateCsrf();
@@ -95,7 +96,10 @@ export async function tenantsRoutes(app: FastifyInstance, opts: Options) {
       }
       let created: { tenant: Tenant; userId: string };
       try {
-        created = await tenants.signUp({ ...values, ...(plan ? { plan } : {}), ...(pending ? { identity: pending.identity } : {}) }, { context: auditContextOf(request), via: 'web' });
+        created = await tenants.signUp(
+          { ...values, client: clientInfo(request), ...(plan ? { plan } : {}), ...(pending ? { identity: pending.identity } : {}) },
+          { context: auditContextOf(request), via: 'web' },
+        );
       } catch (err) {
         if (err instanceof AppError && err.fields) return showErrors(err.fields as SignupErrors);
         throw err;

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { TenantDb, Tx } from '../../platform/db/database.js';
+import type { Db, TenantDb, Tx } from '../../platform/db/database.js';
 import { tenantOrigin } from '../../platform/config.js';
 import type { Deps } from '../../platform/deps.js';
 import { AppError, notFound, validationFailed } from '../../platform/errors.js';
@@ -44,6 +44,15 @@ export interface SignUpInput {
   plan?: string;
   /** Signing up with a sign-in provider that verified the address: the account gets no password, and `email` is the provider's. */
   identity?: ProviderIdentity;
+  /** The person ticked the product-news box: recorded as consent (source `signup`) with the account. */
+  marketingOptIn?: boolean;
+  /** Where the sign-up came from, kept with that consent. */
+  client?: { ip?: string | null; userAgent?: string | null };
+}
+
+/** Records marketing consent (the campaigns module's subscriptions), in the sign-up's transaction. */
+export interface MarketingConsent {
+  setMarketing(userId: string, marketing: boolean, source: 'signup', client: { ip?: string | null; userAgent?: string | null }, tx: Db): Promise<boolean>;
 }
 
 /** Where a change came from, for the audit log: the request's context, or the CLI / seed. */
@@ -97,7 +106,7 @@ function fromCache(cached: CachedTenant): Tenant {
   return { ...cached, createdAt: new Date(cached.createdAt), logoUpdatedAt: dateOrNull(cached.logoUpdatedAt ?? null), deletionScheduledFor: dateOrNull(cached.deletionScheduledFor ?? null) };
 }
 
-export function createTenantsService(deps: Pick<Deps, 'config' | 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService, mail: EmailSender) {
+export function createTenantsService(deps: Pick<Deps, 'config' | 'database' | 'cache' | 'log'>, auth: AuthService, audit: AuditService, mail: EmailSender, consent: MarketingConsent) {
   const repo = createTenantsRepository(deps.database.db);
   // Old subdomains that still redirect to their workspace (address.service.ts) are not free either.
   const redirects = createAddressRepository(deps.database);
@@ -188,6 +197,7 @@ export function createTenantsService(deps: Pick<Deps, 'config' | 'database' | 'c
           // In the sign-up's transaction: the welcome email leaves only if the workspace exists.
           const welcome = { name: user.name, email, workspaceName: tenant.name, workspaceUrl: tenantOrigin(deps.config, tenant.subdomain) };
           await mail.sendTemplateEmail({ to: email, template: 'welcome', context: welcome, userId: user.id }, tx);
+          if (input.marketingOptIn === true) await consent.setMarketing(user.id, true, 'signup', input.client ?? {}, tx);
           return { tenant: toTenant(tenant), userId: user.id };
         });
         await forgetSubdomain(subdomain);

@@ -1,7 +1,7 @@
 // The signed-in user's account: password, sessions (sign out one or all others), recent security
 // activity. Every form is a plain POST that works without JavaScript.
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
-import { Alert, Badge, Button, Card, CsrfField, TextField } from '../../../platform/views/components.js';
+import { Alert, Badge, Button, buttonClass, Card, CsrfField, TextField } from '../../../platform/views/components.js';
 import { describeDevice } from '../devices.js';
 import type { MfaStatus } from '../mfa.js';
 import type { PasskeyView } from '../passkeys.js';
@@ -253,6 +253,12 @@ export function AccountPage(props: AccountPageProps) {
             </ul>
           )}
         </Card>
+        <Card class="mt-6" title="Email from us" titleId="email-preferences-title" description="Mail about your account (sign-in codes, invitations, security notices, receipts) always arrives. Product news only if you ask for it.">
+          <a id="email-preferences-link" href="/account/email-preferences" class={buttonClass('secondary')}>
+            Email preferences
+          </a>
+        </Card>
+
         <Card class="mt-6 border-red-200 dark:border-red-900/50" title="Delete account" titleId="delete-title" description="Your sign-in, sessions and memberships are deleted at once; this cannot be undone. Workspaces keep their data.">
           <form id="delete-account-form" method="post" action="/account/delete" class="grid gap-4 sm:max-w-md">
             <CsrfField token={props.csrfToken} />

@@ -10,9 +10,11 @@ export interface SignupValues {
   subdomain: string;
   email: string;
   password: string;
+  /** The product-news box: unticked unless the person ticks it. */
+  marketingOptIn?: boolean;
 }
 
-export type SignupErrors = Partial<Record<keyof SignupValues | 'form', string>>;
+export type SignupErrors = Partial<Record<Exclude<keyof SignupValues, 'marketingOptIn'> | 'form', string>>;
 
 export interface SignupFormProps {
   csrfToken: string;
@@ -124,7 +126,12 @@ export function SignupForm(props: SignupFormProps) {
         </>
       )}
 
-      <Button id="signup-button" type="submit" variant="primary" size="lg" full indicator class="mt-8">
+      <label for="marketing-opt-in" class="mt-6 flex items-start gap-3 text-sm">
+        <input id="marketing-opt-in" type="checkbox" name="marketing_opt_in" value="1" checked={v.marketingOptIn === true} class="mt-0.5 size-4 shrink-0 rounded" />
+        <span class="muted">Send me product news, about once a month. Unsubscribe in one click from any of them.</span>
+      </label>
+
+      <Button id="signup-button" type="submit" variant="primary" size="lg" full indicator class="mt-6">
         Create workspace
       </Button>
       <p class="mt-4 text-center text-xs text-zinc-500 dark:text-zinc-400">
