@@ -80,8 +80,9 @@ if (!only || only === 'ts') {
 }
 
 // 4. The embedded database's template cluster (initdb, a few seconds, once per PGlite version), so a
-//    new data directory starts from a file copy. Kept in node_modules/.cache; the app makes it itself
-//    if it is missing.
+//    new data directory starts from a file copy, and a copy of it with the migrations applied (once
+//    per set of migrations). Kept in node_modules/.cache; the app makes the first itself if it is
+//    missing, and migrates a new data directory itself when the second is.
 if (!only || only === 'db') {
   const t = Date.now();
   const { ensureTemplateCluster } = await import(path.join(root, 'dist/src/platform/db/pglite.js'));
@@ -93,4 +94,12 @@ if (!only || only === 'db') {
     },
   );
   if (made.fresh) console.log(`build: embedded database template in ${path.relative(root, made.dir)} (${Date.now() - t} ms)`);
+  // ... and the same with every migration applied, so a new data directory has nothing to migrate.
+  const m = Date.now();
+  const { ensureMigratedTemplate } = await import(path.join(root, 'dist/src/platform/db/pglite.js'));
+  const migrated = await ensureMigratedTemplate().catch((err) => {
+    console.error(`build: migrated embedded database template failed: ${err.message}`);
+    process.exit(1);
+  });
+  if (migrated.fresh) console.log(`build: migrated embedded database template in ${path.relative(root, migrated.dir)} (${Date.now() - m} ms)`);
 }

@@ -11,7 +11,8 @@ import crypto from 'node:crypto';
 import type { AuditContext, AuditEvent, AuditService } from '../audit/index.js';
 import type { DataItem, DataService } from '../data/index.js';
 import type { MembersService, TenantsService } from '../tenants/index.js';
-import { toCsv, zipStream, type ArchiveEntry } from './archive.js';
+// The ZIP and CSV writers (./archive.js) load on the first export: nothing else needs them.
+import type { ArchiveEntry, toCsv as ToCsv } from './archive.js';
 import { lifecycleRepository } from './lifecycle.repository.js';
 
 /** Where a change or an export came from, for the audit log. */
@@ -92,7 +93,7 @@ function readme(doc: WorkspaceExport): string {
   return lines.join('\r\n');
 }
 
-function archiveEntries(doc: WorkspaceExport): ArchiveEntry[] {
+function archiveEntries(doc: WorkspaceExport, toCsv: typeof ToCsv): ArchiveEntry[] {
   const w = doc.workspace;
   const entries: ArchiveEntry[] = [
     { name: 'README.txt', content: readme(doc) },
@@ -211,8 +212,9 @@ export function createExportService(services: { tenants: TenantsService; members
     },
 
     /** The ZIP of a collected document, as a stream. */
-    archive(doc: WorkspaceExport): Readable {
-      return zipStream(archiveEntries(doc), doc.exported_at);
+    async archive(doc: WorkspaceExport): Promise<Readable> {
+      const { toCsv, zipStream } = await import('./archive.js');
+      return zipStream(archiveEntries(doc, toCsv), doc.exported_at);
     },
 
     /**
@@ -232,7 +234,7 @@ export function createExportService(services: { tenants: TenantsService; members
         },
         origin.context,
       );
-      return { fileName: exportFileName(doc.workspace.subdomain, doc.exported_at), stream: service.archive(doc) };
+      return { fileName: exportFileName(doc.workspace.subdomain, doc.exported_at), stream: await service.archive(doc) };
     },
 
     /** Writes the full archive (audit log included) to `filePath`, atomically: a reader never sees half a file. */
@@ -241,7 +243,7 @@ export function createExportService(services: { tenants: TenantsService; members
       await fs.promises.mkdir(path.dirname(filePath), { recursive: true, mode: 0o700 });
       const partial = `${filePath}.${crypto.randomBytes(4).toString('hex')}.partial`;
       try {
-        await pipeline(service.archive(doc), fs.createWriteStream(partial, { mode: 0o600 }));
+        await pipeline(await service.archive(doc), fs.createWriteStream(partial, { mode: 0o600 }));
         await fs.promises.rename(partial, filePath);
       } catch (err) {
         await fs.promises.rm(partial, { force: true });

@@ -3,6 +3,7 @@
  * PGlite has no lock of its own and two processes on one directory lose rows, so we hold a lockfile.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { APP_ROLE, createDatabase, type Database, type Db } from './database.js';
 import { acquireDataDirLock, DataDirError } from './data-dir-lock.js';
+import { defaultMigrationsFolder, runMigrations } from './migrations.js';
 
 export interface PgliteOptions {
   /** Directory for the data files; null = in memory (tests). */
@@ -69,10 +71,11 @@ export async function openPglite({ dir, loadDataDir, onCreate }: PgliteOptions):
 }
 
 /**
- * Gives a new data directory its cluster by copying the template cluster (see `ensureTemplateCluster`):
- * a file copy of a few tens of megabytes instead of seconds of initdb, and none of initdb's memory in
- * this process. The copy goes to a sibling folder renamed into place at the end, so an interrupted
- * first start leaves no half-made cluster behind.
+ * Gives a new data directory its cluster by copying a template: the migrated template when the build
+ * made one for these migrations (nothing left to apply at start), otherwise the bare template cluster
+ * (see `ensureTemplateCluster`). A file copy of a few tens of megabytes instead of seconds of initdb,
+ * and none of initdb's memory in this process. The copy goes to a sibling folder renamed into place
+ * at the end, so an interrupted first start leaves no half-made cluster behind.
  */
 async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void): Promise<void> {
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
@@ -83,7 +86,8 @@ async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void
   const staging = `${dataDir}.init`; // one process at a time holds the data directory lock
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const template = await ensureTemplateCluster().catch((err: NodeJS.ErrnoException) => {
+  const migrated = migratedTemplateDir();
+  const template = fs.existsSync(path.join(migrated, 'PG_VERSION')) ? migrated : await ensureTemplateCluster().catch((err: NodeJS.ErrnoException) => {
     // A read-only install (a container image, a shared node_modules): make this cluster directly.
     if (err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS') return null;
     throw err;
@@ -100,9 +104,7 @@ async function initDataDir(dataDir: string, onCreate?: (dataDir: string) => void
  * processes race: each builds in its own folder and the first rename wins.
  */
 export async function ensureTemplateCluster(): Promise<string> {
-  const pkgDir = findPackageDir(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
-  const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
-  const template = path.join(pkgDir, '..', '..', '.cache', 'saas-app', `pglite-${version}-cluster`);
+  const template = templateClusterDir();
   if (fs.existsSync(path.join(template, 'PG_VERSION'))) return template;
   const staging = `${template}.${process.pid}`;
   fs.mkdirSync(path.dirname(template), { recursive: true });
@@ -115,6 +117,57 @@ export async function ensureTemplateCluster(): Promise<string> {
     if (!fs.existsSync(path.join(template, 'PG_VERSION'))) throw err; // otherwise another process made it first
   }
   return template;
+}
+
+function templateClusterDir(): string {
+  const pkgDir = findPackageDir(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  return path.join(pkgDir, '..', '..', '.cache', 'saas-app', `pglite-${version}-cluster`);
+}
+
+/** A hash of the migration files: a migrated template serves only the migrations it was made with. */
+function migrationsKey(folder = defaultMigrationsFolder()): string {
+  const hash = crypto.createHash('sha256');
+  for (const name of fs.readdirSync(folder).filter((f) => f.endsWith('.sql')).sort()) {
+    hash.update(name).update('\0').update(fs.readFileSync(path.join(folder, name))).update('\0');
+  }
+  hash.update(fs.readFileSync(path.join(folder, 'meta', '_journal.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function migratedTemplateDir(): string {
+  return `${templateClusterDir()}-migrated-${migrationsKey()}`;
+}
+
+/**
+ * The template cluster with every migration applied, made by `npm run build` (the app only uses it):
+ * a new data directory then starts with nothing to migrate, about 0.3 s sooner, and the migrations'
+ * memory stays out of the app's WebAssembly heap. Templates made for older migrations are removed.
+ */
+export async function ensureMigratedTemplate(): Promise<{ dir: string; fresh: boolean }> {
+  const dir = migratedTemplateDir();
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return { dir, fresh: false };
+  const base = await ensureTemplateCluster();
+  const staging = `${dir}.${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.cpSync(base, staging, { recursive: true });
+  try {
+    const client = await PGlite.create({ dataDir: staging, startParams: START_PARAMS });
+    try {
+      await runMigrations(drizzle(client) as unknown as Db);
+    } finally {
+      await client.close();
+    }
+    fs.renameSync(staging, dir);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw err; // otherwise another process made it first
+  }
+  const prefix = `${path.basename(base)}-migrated-`;
+  for (const old of fs.readdirSync(path.dirname(base))) {
+    if (old.startsWith(prefix) && old !== path.basename(dir) && !old.slice(prefix.length).includes('.')) fs.rmSync(path.join(path.dirname(base), old), { recursive: true, force: true });
+  }
+  return { dir, fresh: true };
 }
 
 /**

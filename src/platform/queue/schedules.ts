@@ -4,7 +4,6 @@
  * workers starting together leave one scheduler per id). On the embedded default an in-process
  * scheduler in the web process queues them.
  */
-import { Queue } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -48,6 +47,8 @@ export async function registerBullmqSchedules(options: {
   definitions: JobDefinition<unknown>[];
   log: Logger;
 }): Promise<{ registered: string[]; removed: string[] }> {
+  // BullMQ loads here, not at start: the embedded default never needs it (about 100 ms and 20 MB).
+  const { Queue } = await import('bullmq');
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const schedules = runnableSchedules(options.schedules, options.definitions, options.log);
   const registered: string[] = [];
