@@ -204,11 +204,17 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   await app.register(jobsAdminRoutes, { deps, guards: authGuards, scheduler: () => scheduler });
   await app.register(marketingRoutes);
   await app.register(devMailRoutes, { config, mailer: deps.mailer, database: deps.database });
+  // The account's pages show the workspace's navigation when opened on its host.
+  const roleIn = async (tenantId: string, userId: string) => {
+    const role = await services.tenants.getMembershipRole(tenantId, userId);
+    return role ? { role, permissions: await services.tenants.permissionsForRole(tenantId, role) } : null;
+  };
   await app.register(campaignsRoutes, {
     config,
     subscriptions: services.subscriptions,
     emailOf: async (userId) => (await services.auth.users.findById(userId))?.email ?? null,
     requireWebUser: authGuards.requireWebUser,
+    roleIn,
   });
   await app.register(authRoutes, { auth: services.auth, login: services.login, audit: services.audit, guards: authGuards });
   await app.register(passwordRoutes, { config, auth: services.auth, login: services.login, audit: services.audit, throttles: deps.throttles });
@@ -228,10 +234,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
         ? `You are the only owner of ${sole.map((t) => t.name).join(', ')}. Make another member an owner, or delete the workspace, before deleting your account.`
         : null;
     },
-    roleIn: async (tenantId, userId) => {
-      const role = await services.tenants.getMembershipRole(tenantId, userId);
-      return role ? { role, permissions: await services.tenants.permissionsForRole(tenantId, role) } : null;
-    },
+    roleIn,
   });
   await app.register(smsMfaRoutes, { config, auth: services.auth, audit: services.audit, guards: authGuards, throttles: deps.throttles, sms: services.smsMfa });
   const { completeSignIn, handoffUrl } = createSignInCompletion({ config, auth: services.auth, audit: services.audit, tenants: services.tenants });

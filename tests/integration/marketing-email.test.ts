@@ -44,13 +44,14 @@ test('the preferences page records consent with its time, source and client', as
   const root = hostFor(w.tenant.subdomain);
   const page = await browser.request('GET', root, '/account/email-preferences');
   assert.equal(page.statusCode, 200);
+  assert.match(page.body, /href="\/dashboard"/, "on a workspace's host, the page keeps the workspace's navigation");
   assert.doesNotMatch(page.body, /id="marketing"[^>]*checked/);
   const saved = await browser.request('POST', root, '/account/email-preferences', { _csrf: csrfFrom(page.body), present: '1', marketing: '1' }, { 'user-agent': 'PreferencesTest/1.0' });
   assert.equal(saved.statusCode, 303);
   assert.equal((await t.services.subscriptions.get(w.userId)).marketing, true);
   const again = await browser.request('GET', root, '/account/email-preferences?saved=1');
   assert.match(again.body, /id="marketing"[^>]*checked/);
-  assert.match(again.body, /id="consent-record"/);
+  assert.match(again.body, /id="consent-record"[^>]*>\s*Subscribed on [^<]*, on this page\./);
   // Unticking the box unsubscribes; both changes are on record.
   await browser.request('POST', root, '/account/email-preferences', { _csrf: csrfFrom(again.body), present: '1' });
   assert.equal((await t.services.subscriptions.get(w.userId)).marketing, false);

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../platform/config.js';
 import { UUID_RE } from '../../platform/db/database.js';
 import { clientInfo, formField } from '../../platform/http/forms.js';
 import { sendPage } from '../../platform/http/htmx.js';
+import { logoUrlOf } from '../../platform/http/workspace-page.js';
 import type { Subscriptions } from './subscriptions.js';
 import { EmailPreferencesPage, UnsubscribePage } from './views/subscription-pages.js';
 
@@ -17,6 +18,8 @@ interface Options {
   /** The signed-in person's email address by id (null: no such account). */
   emailOf: (userId: string) => Promise<string | null>;
   requireWebUser: preHandlerAsyncHookHandler;
+  /** The person's role in a workspace (for its navigation on its host), null when not a member. */
+  roleIn: (tenantId: string, userId: string) => Promise<{ role: string; permissions: ReadonlySet<string> } | null>;
 }
 
 export async function campaignsRoutes(app: FastifyInstance, opts: Options) {
@@ -53,11 +56,13 @@ export async function campaignsRoutes(app: FastifyInstance, opts: Options) {
   });
 
   async function showPreferences(request: FastifyRequest, reply: FastifyReply, saved = false) {
-    const current = await subscriptions.get(request.auth!.userId);
+    const [current, role] = await Promise.all([subscriptions.get(request.auth!.userId), request.tenant ? opts.roleIn(request.tenant.id, request.auth!.userId) : null]);
     return sendPage(
       noStore(reply),
       EmailPreferencesPage({
         rootUrl,
+        tenant: request.tenant ? { name: request.tenant.name, subdomain: request.tenant.subdomain, logoUrl: logoUrlOf(request.tenant) } : null,
+        ...(role ? { role: role.role, permissions: role.permissions } : {}),
         csrfToken: reply.generateCsrf(),
         user: { name: request.auth!.name, email: request.auth!.email },
         marketing: current.marketing,

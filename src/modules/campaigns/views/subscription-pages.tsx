@@ -49,17 +49,30 @@ export function UnsubscribePage(props: { rootUrl: string; email: string; userId:
   );
 }
 
+/** How a choice was made, in the person's words (the consent record keeps the source id). */
+const SOURCE_WORDS: Record<string, string> = {
+  signup: 'when you signed up',
+  preferences: 'on this page',
+  'unsubscribe-link': 'from the link in an email',
+  'one-click': "with your mail app's unsubscribe button",
+  cli: 'by our support team, at your request',
+};
+
 export function EmailPreferencesPage(props: {
   rootUrl: string;
   csrfToken: string;
   user: { name: string; email: string };
+  /** The workspace of this host, for its navigation (null on the main site). */
+  tenant?: { name: string; subdomain: string; logoUrl?: string | null } | null;
+  role?: string;
+  permissions?: ReadonlySet<string>;
   marketing: boolean;
   changedAt: Date | null;
   source: string | null;
   saved?: boolean;
 }) {
   return (
-    <Layout title="Email preferences" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} rootUrl={props.rootUrl} noindex>
+    <Layout title="Email preferences" nav="app" active="account" csrfToken={props.csrfToken} user={props.user} tenant={props.tenant ?? null} role={props.role} permissions={props.permissions} rootUrl={props.rootUrl} noindex>
       <div class="container-page max-w-2xl py-8 sm:py-10">
         <nav class="text-sm muted" aria-label="Breadcrumb">
           <a class="link" href="/account">
@@ -86,7 +99,8 @@ export function EmailPreferencesPage(props: {
           </label>
           {props.changedAt ? (
             <p id="consent-record" class="mt-4 text-xs muted">
-              {props.marketing ? 'Subscribed' : 'Unsubscribed'} on {day.format(props.changedAt)} ({props.source}).
+              {props.marketing ? 'Subscribed' : 'Unsubscribed'} on {day.format(props.changedAt)}
+              {props.source && SOURCE_WORDS[props.source] ? `, ${SOURCE_WORDS[props.source]}` : ''}.
             </p>
           ) : null}
           <div class="mt-6">
