@@ -201,7 +201,7 @@ export async function buildApp(deps: Deps, services: Services = createServices(d
   app.decorate('tenantRouteAccess', routeAccess);
 
   await app.register(opsRoutes, { deps, version: VERSION });
-  await app.register(jobsAdminRoutes, { deps, guards: authGuards, scheduler: () => scheduler });
+  await app.register(jobsAdminRoutes, { deps, guards: authGuards, scheduler: () => scheduler, failures: services.jobFailures });
   await app.register(marketingRoutes);
   await app.register(devMailRoutes, { config, mailer: deps.mailer, database: deps.database });
   // The account's pages show the workspace's navigation when opened on its host.

@@ -6,7 +6,7 @@ import type { Deps } from './platform/deps.js';
 import { createAnalyticsJobs, createAnalyticsService } from './modules/analytics/index.js';
 import { createAuditService } from './modules/audit/index.js';
 import { createCampaignsJobs, createCampaignsService, createSubscriptions } from './modules/campaigns/index.js';
-import { createCleanupJobs, createOutbox } from './modules/jobs/index.js';
+import { createCleanupJobs, createJobFailures, createOutbox } from './modules/jobs/index.js';
 import { createAuthService, createPasskeys, createPasswordLogin, createSmsMfa } from './modules/auth/index.js';
 import { createDataService } from './modules/data/index.js';
 import { createEmailJobs, createEmailService } from './modules/email/index.js';
@@ -15,6 +15,9 @@ import { createAddressService, createLogoService, createDomainsJobs, createDomai
 
 export function createServices(deps: Deps) {
   const outbox = createOutbox(deps);
+  // The embedded runner's failed set (BullMQ keeps its own).
+  const jobFailures = createJobFailures(deps);
+  jobFailures.listen();
   const audit = createAuditService(deps);
   // Before every service that sends mail: they queue it through this one.
   const email = createEmailService(deps, outbox);
@@ -35,7 +38,7 @@ export function createServices(deps: Deps) {
   const deletion = createDeletionService(deps, { tenants, members, audit, exporter, email });
   const analytics = createAnalyticsService(deps, { tenants, data, audit, members, email });
   const campaigns = createCampaignsService(deps, { tenants, email, outbox, subscriptions });
-  const services = { outbox, email, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics, subscriptions, campaigns };
+  const services = { outbox, jobFailures, email, audit, auth, login, passkeys, smsMfa, tenants, members, roles, invitations, domains, address, logo, data, exporter, deletion, analytics, subscriptions, campaigns };
   // Every job the workers can run, from every module, built from the services they call: the queue
   // learns them here, once, for every entry point (web, worker, CLI).
   deps.queue.register([...createEmailJobs(deps), ...createDomainsJobs(domains), ...createLifecycleJobs(services), ...createCleanupJobs(deps), ...createAnalyticsJobs(analytics), ...createCampaignsJobs(campaigns)]);

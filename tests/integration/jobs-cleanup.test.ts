@@ -12,7 +12,7 @@ import pino from 'pino';
 import { refreshTokens, sessions, verifications } from '../../src/modules/auth/auth.tables.js';
 import { emailMessages } from '../../src/modules/email/email.tables.js';
 import { createCleanup } from '../../src/modules/jobs/index.js';
-import { outboxMessages } from '../../src/modules/jobs/jobs.tables.js';
+import { jobFailures, outboxMessages } from '../../src/modules/jobs/jobs.tables.js';
 import { invitations, subdomainRedirects } from '../../src/modules/tenants/tenants.tables.js';
 import { createInProcessQueue } from '../../src/platform/queue/in-process-queue.js';
 import { defineJob, type JobDefinition } from '../../src/platform/queue/queue.js';
@@ -69,6 +69,14 @@ describe('maintenance.cleanup', () => {
         { toAddress: 'a@example.com', template: 'welcome', subject: 'Failed', status: 'failed', createdAt: daysAgo(60) },
       ])
       .returning({ id: emailMessages.id });
+    const failureRows = await db
+      .insert(jobFailures)
+      .values([
+        { jobId: 'a', job: 'email.send', queue: 'email', payload: {}, error: 'x', attempts: 5, retriedAt: daysAgo(31) },
+        { jobId: 'b', job: 'email.send', queue: 'email', payload: {}, error: 'x', attempts: 5, retriedAt: daysAgo(2) },
+        { jobId: 'c', job: 'email.send', queue: 'email', payload: {}, error: 'x', attempts: 5, failedAt: daysAgo(90) },
+      ])
+      .returning({ id: jobFailures.id });
     const [oldRedirect, liveRedirect] = [uniqueName('old'), uniqueName('old')];
     const invitationRows = await t.deps.database.withTenant(tenant.id, async (tx) => {
       await tx.insert(subdomainRedirects).values([
@@ -97,6 +105,7 @@ describe('maintenance.cleanup', () => {
     assert.deepEqual(await left(refreshTokens, refreshTokens.id, refreshRows), [refreshRows[1]!.id]);
     assert.deepEqual((await left(outboxMessages, outboxMessages.id, outboxRows)).sort(), [outboxRows[1]!.id, outboxRows[2]!.id].sort());
     assert.deepEqual((await left(emailMessages, emailMessages.id, emailRows)).sort(), [emailRows[1]!.id, emailRows[2]!.id].sort());
+    assert.deepEqual((await left(jobFailures, jobFailures.id, failureRows)).sort(), [failureRows[1]!.id, failureRows[2]!.id].sort(), 'open failures stay, however old');
     const scoped = await t.deps.database.withTenant(tenant.id, async (tx) => ({
       invitations: (await tx.select({ id: invitations.id }).from(invitations).where(inArray(invitations.id, invitationRows.map((r) => r.id)))).map((r) => r.id),
       redirects: (await tx.select({ subdomain: subdomainRedirects.subdomain }).from(subdomainRedirects).where(inArray(subdomainRedirects.subdomain, [oldRedirect, liveRedirect]))).map((r) => r.subdomain),

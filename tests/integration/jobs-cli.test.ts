@@ -1,8 +1,8 @@
 /**
  * `saas-cli jobs` and `saas-cli worker` argument handling, run as child processes like an operator
  * would: bad arguments exit 2 with a message naming the valid values; on the embedded default the
- * commands say that jobs run inside the web process (stats: exit 0; retry: exit 1); with Redis they
- * read the queues.
+ * commands say that jobs run inside the web process, and the failed set is the database's (a retry
+ * runs the job in the CLI); with Redis they read the queues.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,7 +64,7 @@ describe('saas-cli jobs', () => {
     for (const sub of ['stats', 'list', 'failed', 'retry', 'retry-all']) assert.match(r.stdout, new RegExp(`\\n\\s+${sub}\\b`));
   });
 
-  test('embedded default: stats explains that jobs run in the web process; retry fails', { skip: WITH_REDIS ? 'REDIS_URL is set' : false }, () => {
+  test('embedded default: stats explains that jobs run in the web process; retry of an unknown id fails', { skip: WITH_REDIS ? 'REDIS_URL is set' : false }, () => {
     const stats = cli('jobs', 'stats');
     assert.equal(stats.status, 0, stats.stderr);
     assert.match(stats.stdout, /jobs run inside the web process/);
@@ -74,9 +74,59 @@ describe('saas-cli jobs', () => {
     assert.equal((JSON.parse(json.stdout) as { mode: string }).mode, 'embedded');
     const retry = cli('jobs', 'retry', '42');
     assert.equal(retry.status, 1);
-    assert.match(retry.stderr, /REDIS_URL is not set: jobs run inside the web process/);
+    assert.match(retry.stderr, /No failed job has the id "42"/);
     const worker = cli('worker');
     assert.equal(worker.status, 0, worker.stderr);
+  });
+
+  test('embedded default: the failed set is kept in the database; retry runs the job here, once', { skip: WITH_REDIS ? 'REDIS_URL is set' : false }, async () => {
+    assert.equal(cli('jobs', 'stats').status, 0); // creates the embedded database
+    const none = cli('jobs', 'failed');
+    assert.equal(none.status, 0, none.stderr);
+    assert.match(none.stdout, /No failed jobs\./);
+
+    // What the web process records when a job uses up its attempts (it holds the database while it
+    // runs, so the rows are written here directly).
+    const { openPglite } = await import('../../src/platform/db/pglite.js');
+    const { jobFailures } = await import('../../src/modules/jobs/jobs.tables.js');
+    const handle = await openPglite({ dir: dataDir });
+    let rows: { id: string; job: string }[];
+    try {
+      rows = await handle.database.db
+        .insert(jobFailures)
+        .values([
+          // A message that no longer exists: the job has nothing to do and finishes.
+          { jobId: 'run-1', job: 'email.send', queue: 'email', payload: { messageId: '00000000-0000-4000-8000-000000000001' }, error: '421 mail server busy', attempts: 5 },
+          { jobId: 'run-2', job: 'reports.old_job', queue: 'maintenance', payload: {}, error: 'gone', attempts: 3 },
+        ])
+        .returning({ id: jobFailures.id, job: jobFailures.job });
+    } finally {
+      await handle.database.close();
+    }
+    const sendFailure = rows.find((r) => r.job === 'email.send')!.id;
+    const oldFailure = rows.find((r) => r.job === 'reports.old_job')!.id;
+
+    const stats = cli('jobs', 'stats');
+    assert.match(stats.stdout, /Failed jobs: 2/);
+    const listed = cli('jobs', 'failed', '--queue', 'email');
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`${sendFailure}.+email\\.send.+421 mail server busy`));
+    assert.doesNotMatch(listed.stdout, /reports\.old_job/, 'filtered by queue');
+
+    const retried = cli('jobs', 'retry', sendFailure);
+    assert.equal(retried.status, 0, retried.stderr);
+    assert.match(retried.stdout, /email\.send ran again and finished/);
+    const again = cli('jobs', 'retry', sendFailure);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already retried/);
+    const gone = cli('jobs', 'retry', oldFailure);
+    assert.equal(gone.status, 1);
+    assert.match(gone.stderr, /no longer has: it cannot run again/);
+    const unknown = cli('jobs', 'retry', '00000000-0000-4000-8000-00000000dead');
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /No failed job has the id/);
+    const json = JSON.parse(cli('jobs', 'failed', '--json').stdout) as { id: string }[];
+    assert.deepEqual(json.map((f) => f.id), [oldFailure]);
   });
 
   test('with Redis: stats per queue, and a retry of an unknown id fails clearly', { skip: WITH_REDIS ? false : 'needs REDIS_URL and DATABASE_URL' }, () => {

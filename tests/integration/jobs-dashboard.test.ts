@@ -1,11 +1,13 @@
 /**
  * /admin/jobs: super admins only, on the root site; everyone else gets the plain 404 of an unknown
  * path. With Redis it is bull-board (its API refuses cross-site changes); on the embedded default a
- * page with the schedules and their next runs. The relaxed style policy applies to this path only.
+ * page with the schedules and their next runs, and the failed set with a retry button. The relaxed
+ * style policy applies to this path only.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createBrowser, createTenantWithOwner, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { defineJob } from '../../src/platform/queue/queue.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
@@ -83,5 +85,57 @@ describe('/admin/jobs', () => {
     assert.equal(noOrigin.statusCode, 403);
     const sameOrigin = await put({ origin: t.config.publicUrl.origin, 'sec-fetch-site': 'same-origin' });
     assert.equal(sameOrigin.statusCode, 200, sameOrigin.body);
+  });
+
+  test('embedded: a job that used up its attempts is listed with its error; Retry runs it again, once', { skip: withRedis ? 'the embedded runner only: BullMQ keeps its own failed set' : false }, async () => {
+    let failing = true;
+    let finished = 0;
+    const name = `test.flaky_${uniqueName('j').replace(/-/g, '_')}`;
+    t.deps.queue.register([
+      defineJob({
+        name,
+        queue: 'maintenance',
+        attempts: 2,
+        backoffMs: 1,
+        parse: (p: unknown) => p as { itemId: string },
+        async handle() {
+          if (failing) throw new Error('upstream said <no>');
+          finished++;
+        },
+      }),
+    ]);
+    await t.deps.queue.enqueue(name, { itemId: 'item-42' });
+    await t.deps.queue.drain!();
+
+    const { b } = await signedIn(true);
+    const page = await b.request('GET', root, '/admin/jobs');
+    assert.equal(page.statusCode, 200);
+    const row = new RegExp(`<tr class="failure-row">(?:(?!</tr>).)*${name.replace(/\./g, '\\.')}(?:(?!</tr>).)*</tr>`, 's').exec(page.body)?.[0];
+    assert.ok(row, 'the failure is listed');
+    assert.match(row, /upstream said &lt;no&gt;/, 'the error, escaped');
+    assert.match(row, /2 attempts · queue maintenance/);
+    assert.match(row, /item-42/);
+    const action = /action="(\/admin\/jobs\/failures\/[0-9a-f-]{36}\/retry)"/.exec(row)?.[1];
+    assert.ok(action);
+
+    // A form post from elsewhere (no CSRF token) changes nothing.
+    const forged = await b.request('POST', root, action, {}, { origin: t.config.publicUrl.origin });
+    assert.equal(forged.statusCode, 403);
+    assert.equal(finished, 0);
+
+    failing = false;
+    const retried = await b.request('POST', root, action, { _csrf: csrfFrom(page.body) }, { origin: t.config.publicUrl.origin });
+    assert.equal(retried.statusCode, 303);
+    assert.equal(retried.headers.location, '/admin/jobs?retried=queued');
+    await t.deps.queue.drain!();
+    assert.equal(finished, 1);
+    const after = await b.request('GET', root, '/admin/jobs?retried=queued');
+    assert.match(after.body, /Queued again/);
+    assert.ok(!after.body.includes(name), 'no longer in the failed set');
+    // The same failure again: nothing runs twice.
+    const twice = await b.request('POST', root, action, { _csrf: csrfFrom(page.body) }, { origin: t.config.publicUrl.origin });
+    assert.equal(twice.headers.location, '/admin/jobs?retried=already_retried');
+    await t.deps.queue.drain!();
+    assert.equal(finished, 1);
   });
 });

@@ -14,7 +14,7 @@ import { defineJob, type JobDefinition } from '../../platform/queue/queue.js';
 import { refreshTokens, sessions, verifications } from '../auth/auth.tables.js';
 import { emailMessages } from '../email/email.tables.js';
 import { invitations, subdomainRedirects, tenants } from '../tenants/tenants.tables.js';
-import { outboxMessages } from './jobs.tables.js';
+import { jobFailures, outboxMessages } from './jobs.tables.js';
 
 export const CLEANUP_JOB = 'maintenance.cleanup';
 
@@ -32,6 +32,7 @@ export interface CleanupCounts {
   subdomainRedirects: number;
   outboxMessages: number;
   emailMessages: number;
+  jobFailures: number;
 }
 
 /** Deletes rows of `table` matching `where`, `BATCH` at a time by key, until none are left or the run's bound is reached. */
@@ -59,6 +60,8 @@ export function createCleanup(deps: { database: Database; log: Logger }) {
         subdomainRedirects: 0,
         outboxMessages: await deleteInBatches(db, outboxMessages, outboxMessages.id, and(isNotNull(outboxMessages.dispatchedAt), lt(outboxMessages.dispatchedAt, sql`now() - interval '7 days'`))),
         emailMessages: await deleteInBatches(db, emailMessages, emailMessages.id, and(eq(emailMessages.status, 'sent'), lt(emailMessages.sentAt, sql`now() - interval '30 days'`))),
+        // Failures an operator retried: a new failure is a new row. Open ones stay until they are looked at.
+        jobFailures: await deleteInBatches(db, jobFailures, jobFailures.id, lt(jobFailures.retriedAt, sql`now() - interval '30 days'`)),
       };
       // Tenant-owned rows: row-level security shows each workspace's rows only inside its scope.
       let after: string | null = null;

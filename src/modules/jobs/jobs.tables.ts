@@ -27,3 +27,27 @@ export const outboxMessages = pgTable(
   },
   (t) => [index('outbox_messages_pending_idx').on(t.channel, t.availableAt).where(sql`${t.dispatchedAt} is null`)],
 );
+
+/**
+ * Jobs that used up their attempts on the embedded default (the in-process runner), with their
+ * error: its failed set, kept across restarts, shown at /admin/jobs and by `saas-cli jobs failed`.
+ * With Redis, BullMQ keeps the failed set itself and this table stays empty.
+ */
+export const jobFailures = pgTable(
+  'job_failures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The run's id (the in-process runner's). */
+    jobId: text('job_id').notNull(),
+    /** The job, such as `email.send`, and its queue. */
+    job: text('job').notNull(),
+    queue: text('queue').notNull(),
+    payload: jsonb('payload').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when an operator queued it again. */
+    retriedAt: timestamp('retried_at', { withTimezone: true }),
+  },
+  (t) => [index('job_failures_open_idx').on(t.failedAt).where(sql`${t.retriedAt} is null`)],
+);

@@ -1,10 +1,11 @@
 /** In-process runner for the embedded default: jobs run in this process, soon after enqueue, with retries. */
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { backoffDelay, type JobDefinition, type JobQueue } from './queue.js';
+import { backoffDelay, type FailedJob, type JobDefinition, type JobQueue } from './queue.js';
 
 export function createInProcessQueue(log: Logger, definitions: JobDefinition<unknown>[] = []): JobQueue & { drain(): Promise<void> } {
   const byName = new Map(definitions.map((d) => [d.name, d]));
+  const failureListeners: ((failure: FailedJob) => Promise<void>)[] = [];
   const running = new Set<Promise<void>>();
   const pendingKeys = new Set<string>();
   let closed = false;
@@ -30,7 +31,13 @@ export function createInProcessQueue(log: Logger, definitions: JobDefinition<unk
       } catch (err) {
         const last = attempt === attempts;
         log.warn({ err, job: definition.name, jobId, attempt }, last ? 'job failed for good' : 'job failed, will retry');
-        if (last) return;
+        if (last) {
+          const failure: FailedJob = { jobId, name: definition.name, queue: definition.queue, payload, error: (err as Error)?.message ?? String(err), attempts };
+          for (const listener of failureListeners) {
+            await listener(failure).catch((e: unknown) => log.error({ err: e, job: definition.name, jobId }, 'could not record a failed job'));
+          }
+          return;
+        }
         await sleep(backoffDelay(attempt, definition.backoffMs ?? 1000));
       }
     }
@@ -42,6 +49,9 @@ export function createInProcessQueue(log: Logger, definitions: JobDefinition<unk
       for (const d of more) byName.set(d.name, d);
     },
     definitions: () => [...byName.values()],
+    onFailed(listener) {
+      failureListeners.push(listener);
+    },
     async enqueue(name, payload, options = {}) {
       const definition = byName.get(name);
       if (!definition) throw new Error(`Unknown job "${name}"`);

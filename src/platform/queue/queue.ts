@@ -45,6 +45,23 @@ export interface JobQueue {
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Tells `listener` about each job that used up its attempts. Only the in-process runner has it:
+   * its failed set is kept by the jobs module; BullMQ keeps its own.
+   */
+  onFailed?(listener: (failure: FailedJob) => Promise<void>): void;
+  /** Waits until no job is queued or running (the in-process runner; the CLI runs a retried job to its end with it). */
+  drain?(): Promise<void>;
+}
+
+/** A job that used up its attempts. */
+export interface FailedJob {
+  jobId: string;
+  name: string;
+  queue: QueueName;
+  payload: unknown;
+  error: string;
+  attempts: number;
 }
 
 export function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {

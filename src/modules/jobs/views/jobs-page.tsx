@@ -1,8 +1,20 @@
 // The jobs page of the embedded default (/admin/jobs, super admins): jobs run inside the web process,
-// so there is no queue dashboard; it lists the schedules and their next runs, and the jobs that failed
-// for good since the process started.
+// so there is no queue dashboard; it lists the jobs that failed for good (with a retry button), and
+// the schedules with their next runs.
 import { Layout } from '../../../platform/views/layout.js';
-import { Alert, Badge, Card, EmptyState } from '../../../platform/views/components.js';
+import { Alert, Badge, Button, Card, CsrfField, EmptyState } from '../../../platform/views/components.js';
+
+export interface FailureRow {
+  id: string;
+  job: string;
+  queue: string;
+  error: string;
+  attempts: number;
+  /** ISO time. */
+  failedAt: string;
+  /** The payload as JSON (ids only, by design). */
+  payload: string;
+}
 
 export interface ScheduleRow {
   id: string;
@@ -16,18 +28,76 @@ export interface ScheduleRow {
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const when = (iso: string) => `${timeFormat.format(new Date(iso))} UTC`;
 
-export function EmbeddedJobsPage(props: { schedules: ScheduleRow[]; user: { name: string; email: string }; csrfToken?: string }) {
+export function EmbeddedJobsPage(props: {
+  schedules: ScheduleRow[];
+  failures: FailureRow[];
+  user: { name: string; email: string };
+  csrfToken?: string;
+  flash?: { kind: 'success' | 'error' | 'info'; message: string };
+}) {
   return (
-    <Layout title="Jobs" nav="marketing" user={props.user} csrfToken={props.csrfToken} noindex>
+    <Layout title="Jobs" nav="marketing" user={props.user} csrfToken={props.csrfToken} flash={props.flash ? [props.flash] : []} noindex>
       <div class="container-page py-10 sm:py-14">
         <div class="mb-6">
           <h1 class="text-2xl font-semibold tracking-tight text-zinc-900 dark:text-white">Jobs</h1>
           <p class="mt-1 text-sm muted">Background jobs and their schedules.</p>
         </div>
         <Alert kind="info" title="Jobs run inside the web process" class="mb-6">
-          REDIS_URL is not set (the embedded default): jobs run in this process soon after they are queued, with retries, and queued jobs are lost when it stops. There is no shared
-          queue or failed set: a job that fails for good is logged ("job failed for good"). Set REDIS_URL and run <code>saas-cli worker</code> for the queue dashboard.
+          REDIS_URL is not set (the embedded default): jobs run in this process soon after they are queued, with retries, and queued jobs are lost when it stops (emails are
+          queued again from their stored messages). A job that uses up its attempts is kept below until you retry it. Set REDIS_URL and run <code>saas-cli worker</code> for the
+          queue dashboard.
         </Alert>
+        <Card class="mb-6" padded={false} title="Failed jobs" titleId="failures-title" description="Jobs that used up their attempts, newest first. Fix the cause, then retry.">
+          {props.failures.length === 0 ? (
+            <EmptyState icon="check" title="No failed jobs" description="Every job so far finished, or is still being retried." />
+          ) : (
+            <div class="table-wrap">
+              <table class="table" aria-labelledby="failures-title">
+                <thead>
+                  <tr>
+                    <th scope="col">Job</th>
+                    <th scope="col">Error</th>
+                    <th scope="col" class="hidden sm:table-cell">Failed</th>
+                    <th scope="col">
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {props.failures.map((f) => (
+                    <tr class="failure-row">
+                      <td>
+                        <Badge tone="danger">{f.job}</Badge>
+                        <p class="mt-1 font-mono text-xs break-all muted">{f.payload}</p>
+                      </td>
+                      <td class="text-sm">
+                        <p class="break-words">{f.error}</p>
+                        <p class="mt-1 text-xs muted">
+                          {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} · queue {f.queue}
+                          <span class="sm:hidden">
+                            {' · '}
+                            <time datetime={f.failedAt}>{when(f.failedAt)}</time>
+                          </span>
+                        </p>
+                      </td>
+                      <td class="hidden text-sm whitespace-nowrap sm:table-cell">
+                        <time datetime={f.failedAt}>{when(f.failedAt)}</time>
+                      </td>
+                      <td class="text-right">
+                        <form method="post" action={`/admin/jobs/failures/${f.id}/retry`}>
+                          <CsrfField token={props.csrfToken} />
+                          <Button type="submit" variant="secondary" size="sm">
+                            Retry
+                          </Button>
+                        </form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
         <Card padded={false} title="Schedules" titleId="schedules-title" description="Recurring jobs, defined in code; times in UTC.">
           {props.schedules.length === 0 ? (
             <EmptyState icon="inbox" title="No schedules" description="No recurring job is registered." />
