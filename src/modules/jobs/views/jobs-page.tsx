@@ -28,6 +28,18 @@ export interface ScheduleRow {
 const timeFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const when = (iso: string) => `${timeFormat.format(new Date(iso))} UTC`;
 
+/** On phones the button sits under the error; from `sm` up, in its own column. */
+function RetryForm(props: { id: string; csrfToken: string | undefined; class?: string }) {
+  return (
+    <form method="post" action={`/admin/jobs/failures/${props.id}/retry`} class={props.class}>
+      <CsrfField token={props.csrfToken} />
+      <Button type="submit" variant="secondary" size="sm">
+        Retry
+      </Button>
+    </form>
+  );
+}
+
 export function EmbeddedJobsPage(props: {
   schedules: ScheduleRow[];
   failures: FailureRow[];
@@ -58,7 +70,7 @@ export function EmbeddedJobsPage(props: {
                     <th scope="col">Job</th>
                     <th scope="col">Error</th>
                     <th scope="col" class="hidden sm:table-cell">Failed</th>
-                    <th scope="col">
+                    <th scope="col" class="hidden sm:table-cell">
                       <span class="sr-only">Actions</span>
                     </th>
                   </tr>
@@ -66,9 +78,9 @@ export function EmbeddedJobsPage(props: {
                 <tbody>
                   {props.failures.map((f) => (
                     <tr class="failure-row">
-                      <td>
+                      <td class="align-top">
                         <Badge tone="danger">{f.job}</Badge>
-                        <p class="mt-1 font-mono text-xs break-all muted">{f.payload}</p>
+                        <p class="mt-1 hidden font-mono text-xs break-all muted sm:block">{f.payload}</p>
                       </td>
                       <td class="text-sm">
                         <p class="break-words">{f.error}</p>
@@ -79,17 +91,13 @@ export function EmbeddedJobsPage(props: {
                             <time datetime={f.failedAt}>{when(f.failedAt)}</time>
                           </span>
                         </p>
+                        <RetryForm id={f.id} csrfToken={props.csrfToken} class="mt-2 sm:hidden" />
                       </td>
                       <td class="hidden text-sm whitespace-nowrap sm:table-cell">
                         <time datetime={f.failedAt}>{when(f.failedAt)}</time>
                       </td>
-                      <td class="text-right">
-                        <form method="post" action={`/admin/jobs/failures/${f.id}/retry`}>
-                          <CsrfField token={props.csrfToken} />
-                          <Button type="submit" variant="secondary" size="sm">
-                            Retry
-                          </Button>
-                        </form>
+                      <td class="hidden text-right sm:table-cell">
+                        <RetryForm id={f.id} csrfToken={props.csrfToken} />
                       </td>
                     </tr>
                   ))}
