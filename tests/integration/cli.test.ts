@@ -3,57 +3,22 @@
  * Commands run one after another against one fresh DATA_DIR (embedded database), or against the shared
  * PostgreSQL when DATABASE_URL is set, with names unique to this run.
  */
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertNoStack, cliRunner, type CliResult } from '../support/cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHARED_DATABASE = Boolean(process.env.DATABASE_URL);
 const RUN = crypto.randomBytes(4).toString('hex');
 
 let dataDir = '';
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+const cli = cliRunner({ dataDir: () => dataDir, shareStores: SHARED_DATABASE });
 
-function cli(...args: string[]): Result {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NODE_ENV: 'test',
-    SECRET_KEY: 'cli-test-secret-0123456789abcdef-01234567',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    APP_BASE_DOMAIN: 'localhost',
-    PORT: '8000',
-    PUBLIC_URL: '',
-    SMTP_URL: '',
-    NO_COLOR: '1',
-    FORCE_COLOR: undefined,
-    DEBUG: undefined,
-  };
-  // Empty rather than absent: a developer's ./.env must not point the test at a real database.
-  if (!SHARED_DATABASE) Object.assign(env, { DATABASE_URL: '', REDIS_URL: '' });
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function assertNoStack(r: Result) {
-  assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/, `unexpected stack trace:\n${r.stderr}`);
-}
-
-function json<T>(r: Result): T {
+function json<T>(r: CliResult): T {
   assert.equal(r.status, 0, `exit ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -5,44 +5,22 @@
  * (`saas-cli worker --queues email`) does. Either way the message lands in the dev outbox
  * (DATA_DIR/mail) with the RFC 8058 headers.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertUsageErrors, cliEnv, cliRunner, ROOT } from '../support/cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const WITH_REDIS = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
 const SHARED_DATABASE = Boolean(process.env.DATABASE_URL);
 const RUN = crypto.randomBytes(4).toString('hex');
 let dataDir = '';
 let worker: ChildProcess | null = null;
 
-function cliEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NODE_ENV: 'test',
-    SECRET_KEY: 'cli-test-secret-0123456789abcdef-01234567',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    APP_BASE_DOMAIN: 'localhost',
-    PORT: '8000',
-    PUBLIC_URL: '',
-    SMTP_URL: '',
-    NO_COLOR: '1',
-    FORCE_COLOR: undefined,
-    DEBUG: undefined,
-  };
-  if (!SHARED_DATABASE) Object.assign(env, { DATABASE_URL: '', REDIS_URL: '' });
-  return env;
-}
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: cliEnv(), encoding: 'utf8', timeout: 90_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = cliRunner({ dataDir: () => dataDir, shareStores: SHARED_DATABASE, timeoutMs: 90_000 });
 
 interface OutboxMail {
   to: string;
@@ -64,7 +42,7 @@ before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-email-cli-'));
   if (WITH_REDIS) {
     const log = fs.openSync(path.join(dataDir, 'worker.log'), 'a');
-    worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--queues', 'email'], { cwd: ROOT, env: { ...cliEnv(), LOG_LEVEL: 'warn' }, stdio: ['ignore', log, log] });
+    worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker', '--queues', 'email'], { cwd: ROOT, env: { ...cliEnv(dataDir, SHARED_DATABASE), LOG_LEVEL: 'warn' }, stdio: ['ignore', log, log] });
   }
 });
 after(async () => {
@@ -95,12 +73,7 @@ describe('saas-cli email', () => {
       [['email', 'campaign', 'send', '--headline', 'H', '--body', file, '--audience', 'all'], /required option '--subject <text>' not specified/],
       [['email', 'subscribe', 'not-an-email'], /email/i],
     ];
-    for (const [args, message] of cases) {
-      const r = cli(...args);
-      assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-      assert.match(r.stderr, message, args.join(' '));
-      assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
-    }
+    assertUsageErrors(cli, cases);
   });
 
   test('subscribe, then campaign send --yes reaches the person with one-click unsubscribe; list and status show it sent', () => {

@@ -4,34 +4,17 @@
  * commands say that jobs run inside the web process, and the failed set is the database's (a retry
  * runs the job in the CLI); with Redis they read the queues.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertUsageErrors, cliRunner } from '../support/cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const WITH_REDIS = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
 let dataDir = '';
 
-function cli(...args: string[]) {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NODE_ENV: 'test',
-    SECRET_KEY: 'cli-test-secret-0123456789abcdef-01234567',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    APP_BASE_DOMAIN: 'localhost',
-    PORT: '8000',
-    NO_COLOR: '1',
-    FORCE_COLOR: undefined,
-    DEBUG: undefined,
-  };
-  if (!WITH_REDIS) Object.assign(env, { DATABASE_URL: '', REDIS_URL: '' });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = cliRunner({ dataDir: () => dataDir, shareStores: WITH_REDIS });
 
 before(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-jobs-cli-'));
@@ -50,12 +33,7 @@ describe('saas-cli jobs', () => {
       [['worker', '--queues', 'email,mail'], /Unknown queue "mail"; choose from email, analytics, billing, webhooks, maintenance/],
       [['worker', '--concurrency', '101'], /Expected a whole number from 1 to 100/],
     ];
-    for (const [args, message] of cases) {
-      const r = cli(...args);
-      assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-      assert.match(r.stderr, message, args.join(' '));
-      assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+/);
-    }
+    assertUsageErrors(cli, cases);
   });
 
   test('help lists the subcommands', () => {

@@ -8,12 +8,11 @@
  *
  * Progress goes to stderr; one JSON line on stdout: {"jobs","stageMs","relayMs","recipientDomain"}.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../src/platform/config.js';
+import { benchConfig } from './bench-config.js';
 import { buildDeps } from '../../src/platform/deps.js';
 import { createServices } from '../../src/services.js';
 
@@ -26,16 +25,7 @@ async function main() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('DATABASE_URL and REDIS_URL are required');
   if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error(`BENCH_JOBS must be a positive whole number, got ${process.env.BENCH_JOBS}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-bench-jobs-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(36).toString('base64url'),
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    APP_BASE_DOMAIN: 'localhost',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-  });
+  const config = benchConfig(dataDir, { REDIS_URL: process.env.REDIS_URL });
   const log = pino({ level: 'warn' }, pino.destination(2));
   const deps = await buildDeps(config, log, { migrate: false });
   try {

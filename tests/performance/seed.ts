@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../src/platform/config.js';
+import { benchConfig } from './bench-config.js';
 import { buildDeps } from '../../src/platform/deps.js';
 import { createServices } from '../../src/services.js';
 
@@ -22,15 +22,7 @@ const PLAN = process.env.BENCH_SEED_PLAN ?? 'premium';
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is required');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'saas-bench-seed-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(36).toString('base64url'),
-    DATABASE_URL: process.env.DATABASE_URL,
-    APP_BASE_DOMAIN: 'localhost',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO: 'false',
-  });
+  const config = benchConfig(dataDir);
   const log = pino({ level: 'warn' }, pino.destination(2));
   const deps = await buildDeps(config, log, { migrate: false });
   try {

@@ -458,6 +458,45 @@ export function Spinner(props: { class?: string; label?: string; indicator?: boo
   );
 }
 
+export interface TableColumn {
+  label: string;
+  /** Width, alignment, and `hidden sm:table-cell` for columns that only show from a breakpoint on. */
+  class?: string;
+  /** Read by screen readers only (an actions column). */
+  srOnly?: boolean;
+}
+
+/**
+ * The app's data table: scrolls sideways inside its card on narrow screens, the header from
+ * `columns`, the rows as children. Name it by the card title's id (`labelledBy`) or by `label`.
+ */
+export function DataTable(props: {
+  columns: readonly TableColumn[];
+  children: Child;
+  labelledBy?: string;
+  label?: string;
+  class?: string;
+  /** Attributes of the `<tbody>` (an id for htmx swaps, `hx-get` to load the rows). */
+  body?: Record<string, string>;
+}) {
+  return (
+    <div class="table-wrap relative">
+      <table class={cx('table', props.class)} aria-labelledby={props.labelledBy} aria-label={props.label}>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col" class={c.class}>
+                {c.srOnly ? <span class="sr-only">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody {...(props.body ?? {})}>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Friendly "nothing here yet" block with what to do next. */
 export function EmptyState(props: {
   title: string;

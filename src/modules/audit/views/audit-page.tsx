@@ -1,7 +1,7 @@
 // The tenant's audit log for its administrators: filters (a plain GET form, so it works without
 // JavaScript; htmx swaps only the results when it is there) and a paged table, newest first.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
-import { Badge, Button, Card, EmptyState, Icon } from '../../../platform/views/components.js';
+import { Badge, Button, Card, DataTable, EmptyState, Icon } from '../../../platform/views/components.js';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, isAuditAction } from '../actions.js';
 
 export interface AuditRowView {
@@ -59,48 +59,44 @@ export function AuditResults(props: AuditResultsProps) {
           description={filtered ? 'Widen the dates or clear a filter.' : 'Sign-ins, workspace changes and other security events will appear here.'}
         />
       ) : (
-        <div class="table-wrap">
-          <table class="table" aria-label="Audit events">
-            <thead>
-              <tr>
-                <th scope="col" class="hidden w-48 sm:table-cell">Time (UTC)</th>
-                <th scope="col">Event</th>
-                <th scope="col" class="hidden md:table-cell">Who</th>
-                <th scope="col" class="hidden lg:table-cell">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr>
-                  <td class="hidden whitespace-nowrap text-sm muted sm:table-cell">
-                    <time datetime={e.occurredAt.toISOString()}>{timeFormat.format(e.occurredAt)}</time>
-                  </td>
-                  <td>
-                    <div class="flex flex-wrap items-center gap-2">
-                      <span class="font-medium">{isAuditAction(e.action) ? AUDIT_ACTIONS[e.action] : e.action}</span>
-                      <Badge tone={OUTCOME_TONE[e.outcome as keyof typeof OUTCOME_TONE] ?? 'neutral'}>{e.outcome}</Badge>
-                    </div>
-                    <div class="mt-0.5 text-xs muted">
-                      <code>{e.action}</code>
-                      {e.targetType ? <span class="hidden sm:inline">{` · ${e.targetType} ${e.targetId ?? ''}`}</span> : ''}
-                    </div>
-                    <div class="mt-0.5 text-xs muted md:hidden">
-                      <time class="sm:hidden" datetime={e.occurredAt.toISOString()}>{`${timeFormat.format(e.occurredAt)} UTC · `}</time>
-                      {e.actorEmail ?? 'system'}
-                    </div>
-                  </td>
-                  <td class="hidden text-sm md:table-cell">{e.actorEmail ?? <span class="muted">system</span>}</td>
-                  <td class="hidden text-sm lg:table-cell">
-                    <div>{e.ip ?? '-'}</div>
-                    <div class="max-w-56 truncate text-xs muted" title={e.userAgent ?? undefined}>
-                      {e.userAgent ?? ''}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Audit events"
+          columns={[
+            { label: 'Time (UTC)', class: 'hidden w-48 sm:table-cell' },
+            { label: 'Event' },
+            { label: 'Who', class: 'hidden md:table-cell' },
+            { label: 'From', class: 'hidden lg:table-cell' },
+          ]}
+        >
+          {items.map((e) => (
+            <tr>
+              <td class="hidden whitespace-nowrap text-sm muted sm:table-cell">
+                <time datetime={e.occurredAt.toISOString()}>{timeFormat.format(e.occurredAt)}</time>
+              </td>
+              <td>
+                <div class="flex flex-wrap items-center gap-2">
+                  <span class="font-medium">{isAuditAction(e.action) ? AUDIT_ACTIONS[e.action] : e.action}</span>
+                  <Badge tone={OUTCOME_TONE[e.outcome as keyof typeof OUTCOME_TONE] ?? 'neutral'}>{e.outcome}</Badge>
+                </div>
+                <div class="mt-0.5 text-xs muted">
+                  <code>{e.action}</code>
+                  {e.targetType ? <span class="hidden sm:inline">{` · ${e.targetType} ${e.targetId ?? ''}`}</span> : ''}
+                </div>
+                <div class="mt-0.5 text-xs muted md:hidden">
+                  <time class="sm:hidden" datetime={e.occurredAt.toISOString()}>{`${timeFormat.format(e.occurredAt)} UTC · `}</time>
+                  {e.actorEmail ?? 'system'}
+                </div>
+              </td>
+              <td class="hidden text-sm md:table-cell">{e.actorEmail ?? <span class="muted">system</span>}</td>
+              <td class="hidden text-sm lg:table-cell">
+                <div>{e.ip ?? '-'}</div>
+                <div class="max-w-56 truncate text-xs muted" title={e.userAgent ?? undefined}>
+                  {e.userAgent ?? ''}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {page > 1 || hasMore ? (
         <nav aria-label="Pages" class="flex items-center justify-between border-t border-zinc-200 px-6 py-3 text-sm dark:border-white/10">

@@ -1,7 +1,7 @@
 // The dev mail viewer (/dev/mail): what the dev outbox kept, newest first, and one message with its
 // text part and its HTML part (framed from /dev/mail/:id/html, which runs no script and loads nothing).
 import { Layout } from '../../../platform/views/layout.js';
-import { Alert, Badge, Card, EmptyState } from '../../../platform/views/components.js';
+import { Alert, Badge, Card, DataTable, EmptyState } from '../../../platform/views/components.js';
 
 export interface DevMailItem {
   id: string;
@@ -40,39 +40,35 @@ export function DevMailListPage(props: { items: DevMailItem[]; smtp: boolean; cs
             {props.items.length === 0 ? (
               <EmptyState icon="inbox" title="No mail yet" description="Sign up, invite someone or ask for a password reset: the email appears here." />
             ) : (
-              <div class="table-wrap">
-                <table class="table" aria-labelledby="dev-mail-title">
-                  <thead>
-                    <tr>
-                      <th scope="col">Subject</th>
-                      <th scope="col" class="hidden md:table-cell">To</th>
-                      <th scope="col" class="hidden sm:table-cell">Sent</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {props.items.map((m) => (
-                      <tr class="dev-mail-item">
-                        <td>
-                          <a class="link font-medium break-words" href={`/dev/mail/${m.id}`}>
-                            {m.subject}
-                          </a>
-                          <div class="mt-0.5 flex flex-wrap items-center gap-2 text-xs muted">
-                            {m.template ? <Badge tone="brand">{m.template}</Badge> : null}
-                            <span class="break-all md:hidden">{m.to}</span>
-                            <time class="sm:hidden" datetime={m.sentAt}>
-                              {when(m.sentAt)}
-                            </time>
-                          </div>
-                        </td>
-                        <td class="hidden text-sm break-all md:table-cell">{m.to}</td>
-                        <td class="hidden whitespace-nowrap text-sm muted sm:table-cell">
-                          <time datetime={m.sentAt}>{when(m.sentAt)}</time>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                labelledBy="dev-mail-title"
+                columns={[
+                  { label: 'Subject' },
+                  { label: 'To', class: 'hidden md:table-cell' },
+                  { label: 'Sent', class: 'hidden sm:table-cell' },
+                ]}
+              >
+                {props.items.map((m) => (
+                  <tr class="dev-mail-item">
+                    <td>
+                      <a class="link font-medium break-words" href={`/dev/mail/${m.id}`}>
+                        {m.subject}
+                      </a>
+                      <div class="mt-0.5 flex flex-wrap items-center gap-2 text-xs muted">
+                        {m.template ? <Badge tone="brand">{m.template}</Badge> : null}
+                        <span class="break-all md:hidden">{m.to}</span>
+                        <time class="sm:hidden" datetime={m.sentAt}>
+                          {when(m.sentAt)}
+                        </time>
+                      </div>
+                    </td>
+                    <td class="hidden text-sm break-all md:table-cell">{m.to}</td>
+                    <td class="hidden whitespace-nowrap text-sm muted sm:table-cell">
+                      <time datetime={m.sentAt}>{when(m.sentAt)}</time>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </Card>
         )}

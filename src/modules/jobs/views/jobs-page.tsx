@@ -2,7 +2,7 @@
 // so there is no queue dashboard; it lists the jobs that failed for good (with a retry button), and
 // the schedules with their next runs.
 import { Layout } from '../../../platform/views/layout.js';
-import { Alert, Badge, Button, Card, CsrfField, EmptyState } from '../../../platform/views/components.js';
+import { Alert, Badge, Button, Card, CsrfField, DataTable, EmptyState } from '../../../platform/views/components.js';
 
 export interface FailureRow {
   id: string;
@@ -63,83 +63,73 @@ export function EmbeddedJobsPage(props: {
           {props.failures.length === 0 ? (
             <EmptyState icon="check" title="No failed jobs" description="Every job so far finished, or is still being retried." />
           ) : (
-            <div class="table-wrap">
-              <table class="table" aria-labelledby="failures-title">
-                <thead>
-                  <tr>
-                    <th scope="col">Job</th>
-                    <th scope="col">Error</th>
-                    <th scope="col" class="hidden sm:table-cell">Failed</th>
-                    <th scope="col" class="hidden sm:table-cell">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.failures.map((f) => (
-                    <tr class="failure-row">
-                      <td class="align-top">
-                        <Badge tone="danger">{f.job}</Badge>
-                        <p class="mt-1 hidden font-mono text-xs break-all muted sm:block">{f.payload}</p>
-                      </td>
-                      <td class="text-sm">
-                        <p class="break-words">{f.error}</p>
-                        <p class="mt-1 text-xs muted">
-                          {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} · queue {f.queue}
-                          <span class="sm:hidden">
-                            {' · '}
-                            <time datetime={f.failedAt}>{when(f.failedAt)}</time>
-                          </span>
-                        </p>
-                        <RetryForm id={f.id} csrfToken={props.csrfToken} class="mt-2 sm:hidden" />
-                      </td>
-                      <td class="hidden text-sm whitespace-nowrap sm:table-cell">
+            <DataTable
+              labelledBy="failures-title"
+              columns={[
+                { label: 'Job' },
+                { label: 'Error' },
+                { label: 'Failed', class: 'hidden sm:table-cell' },
+                { label: 'Actions', class: 'hidden sm:table-cell', srOnly: true },
+              ]}
+            >
+              {props.failures.map((f) => (
+                <tr class="failure-row">
+                  <td class="align-top">
+                    <Badge tone="danger">{f.job}</Badge>
+                    <p class="mt-1 hidden font-mono text-xs break-all muted sm:block">{f.payload}</p>
+                  </td>
+                  <td class="text-sm">
+                    <p class="break-words">{f.error}</p>
+                    <p class="mt-1 text-xs muted">
+                      {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'} · queue {f.queue}
+                      <span class="sm:hidden">
+                        {' · '}
                         <time datetime={f.failedAt}>{when(f.failedAt)}</time>
-                      </td>
-                      <td class="hidden text-right sm:table-cell">
-                        <RetryForm id={f.id} csrfToken={props.csrfToken} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                      </span>
+                    </p>
+                    <RetryForm id={f.id} csrfToken={props.csrfToken} class="mt-2 sm:hidden" />
+                  </td>
+                  <td class="hidden text-sm whitespace-nowrap sm:table-cell">
+                    <time datetime={f.failedAt}>{when(f.failedAt)}</time>
+                  </td>
+                  <td class="hidden text-right sm:table-cell">
+                    <RetryForm id={f.id} csrfToken={props.csrfToken} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Card>
         <Card padded={false} title="Schedules" titleId="schedules-title" description="Recurring jobs, defined in code; times in UTC.">
           {props.schedules.length === 0 ? (
             <EmptyState icon="inbox" title="No schedules" description="No recurring job is registered." />
           ) : (
-            <div class="table-wrap">
-              <table class="table" aria-labelledby="schedules-title">
-                <thead>
-                  <tr>
-                    <th scope="col">Job</th>
-                    <th scope="col" class="hidden sm:table-cell">Cron (UTC)</th>
-                    <th scope="col">Next run</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.schedules.map((s) => (
-                    <tr class="schedule-row">
-                      <td>
-                        <div class="flex flex-wrap items-center gap-2">
-                          <Badge tone="brand">{s.job}</Badge>
-                          <code class="text-xs muted sm:hidden">{s.pattern}</code>
-                        </div>
-                        <p class="mt-1 text-sm muted">{s.description}</p>
-                      </td>
-                      <td class="hidden whitespace-nowrap sm:table-cell">
-                        <code class="text-sm">{s.pattern}</code>
-                      </td>
-                      <td class="w-28 text-sm sm:w-auto sm:whitespace-nowrap">
-                        <time datetime={s.next}>{when(s.next)}</time>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              labelledBy="schedules-title"
+              columns={[
+                { label: 'Job' },
+                { label: 'Cron (UTC)', class: 'hidden sm:table-cell' },
+                { label: 'Next run' },
+              ]}
+            >
+              {props.schedules.map((s) => (
+                <tr class="schedule-row">
+                  <td>
+                    <div class="flex flex-wrap items-center gap-2">
+                      <Badge tone="brand">{s.job}</Badge>
+                      <code class="text-xs muted sm:hidden">{s.pattern}</code>
+                    </div>
+                    <p class="mt-1 text-sm muted">{s.description}</p>
+                  </td>
+                  <td class="hidden whitespace-nowrap sm:table-cell">
+                    <code class="text-sm">{s.pattern}</code>
+                  </td>
+                  <td class="w-28 text-sm sm:w-auto sm:whitespace-nowrap">
+                    <time datetime={s.next}>{when(s.next)}</time>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Card>
       </div>

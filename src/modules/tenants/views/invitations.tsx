@@ -2,7 +2,7 @@
 // page an invitation link opens (accept as the signed-in user, log in, or create an account).
 // Plain forms with CSRF fields: everything works without JavaScript.
 import { AuthCard, Layout } from '../../../platform/views/layout.js';
-import { Alert, Badge, Button, Card, CsrfField, Icon, TextField } from '../../../platform/views/components.js';
+import { Alert, Badge, Button, Card, CsrfField, DataTable, Icon, TextField } from '../../../platform/views/components.js';
 import { BUILT_IN_CATALOG, type RoleCatalog } from '../../access/index.js';
 import { PASSWORD_MIN_LENGTH } from '../../auth/index.js';
 
@@ -126,32 +126,20 @@ export function InvitationsPanel(props: InvitationsPanelProps & { viewerRole: st
       </Card>
       {props.pending.length > 0 ? (
         <Card class="mt-6" title="Pending invitations" titleId="invitations-title" description="Resending makes a new link: the previous one stops working." padded={false}>
-          <div class="table-wrap relative">
-            <table class="table" aria-labelledby="invitations-title">
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col" class="hidden sm:table-cell">
-                    Role
-                  </th>
-                  <th scope="col" class="hidden md:table-cell">
-                    Invited by
-                  </th>
-                  <th scope="col" class="hidden sm:table-cell">
-                    Expires
-                  </th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.pending.map((invitation) => (
-                  <PendingRow invitation={invitation} viewerRole={props.viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="invitations-title"
+            columns={[
+              { label: 'Email' },
+              { label: 'Role', class: 'hidden sm:table-cell' },
+              { label: 'Invited by', class: 'hidden md:table-cell' },
+              { label: 'Expires', class: 'hidden sm:table-cell' },
+              { label: 'Actions', srOnly: true },
+            ]}
+          >
+            {props.pending.map((invitation) => (
+              <PendingRow invitation={invitation} viewerRole={props.viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} />
+            ))}
+          </DataTable>
         </Card>
       ) : null}
     </>

@@ -2,7 +2,7 @@
 // members (plain forms; removing asks for a confirmation that works without JavaScript), leaving,
 // and what each role may do.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
-import { Alert, Badge, Button, Card, CsrfField, Icon, type BadgeTone } from '../../../platform/views/components.js';
+import { Alert, Badge, type BadgeTone, Button, Card, CsrfField, DataTable, Icon } from '../../../platform/views/components.js';
 import { PERMISSIONS, type Permission, type RoleCatalog } from '../../access/index.js';
 import { InvitationsPanel, type InvitationsPanelProps } from './invitations.js';
 
@@ -183,32 +183,20 @@ export function MembersPage(props: MembersPageProps) {
         {props.invitations ? <InvitationsPanel {...props.invitations} viewerRole={viewerRole} catalog={props.catalog} csrfToken={props.csrfToken} /> : null}
 
         <Card class="mt-8" title="People" titleId="members-title" padded={false}>
-          <div class="table-wrap relative">
-            <table class="table" aria-labelledby="members-title">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col" class="hidden md:table-cell">
-                    Email
-                  </th>
-                  <th scope="col" class="hidden sm:table-cell">
-                    Role
-                  </th>
-                  <th scope="col" class="hidden sm:table-cell">
-                    Joined
-                  </th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.members.map((member) => (
-                  <MemberRow member={member} viewerRole={viewerRole} catalog={props.catalog} me={props.me} csrfToken={props.csrfToken} onlyOwner={member.role === 'owner' && owners === 1} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="members-title"
+            columns={[
+              { label: 'Name' },
+              { label: 'Email', class: 'hidden md:table-cell' },
+              { label: 'Role', class: 'hidden sm:table-cell' },
+              { label: 'Joined', class: 'hidden sm:table-cell' },
+              { label: 'Actions', srOnly: true },
+            ]}
+          >
+            {props.members.map((member) => (
+              <MemberRow member={member} viewerRole={viewerRole} catalog={props.catalog} me={props.me} csrfToken={props.csrfToken} onlyOwner={member.role === 'owner' && owners === 1} />
+            ))}
+          </DataTable>
         </Card>
 
         <Card class="mt-6" title="What each role can do" titleId="matrix-title" description="Nobody can give a role above their own. A workspace always keeps at least one owner." padded={false}>

@@ -2,7 +2,7 @@
 // Members who may assign roles define, edit and delete their own roles here, within the permissions
 // they hold themselves. Plain forms: works without JavaScript.
 import { AppLayout, type AppPageContext } from '../../../platform/views/layout.js';
-import { Alert, Badge, Button, Card, CsrfField, EmptyState, FieldError, Icon, TextField } from '../../../platform/views/components.js';
+import { Alert, Badge, Button, Card, CsrfField, DataTable, EmptyState, FieldError, Icon, TextField } from '../../../platform/views/components.js';
 import { CUSTOM_ROLE_PERMISSIONS, PERMISSIONS, type Permission } from '../../access/index.js';
 import type { WorkspaceRole } from '../roles.service.js';
 
@@ -93,29 +93,19 @@ export function RolesPage(props: RolesPageProps) {
         ) : null}
 
         <Card class="mt-8" title="All roles" titleId="roles-title" padded={false}>
-          <div class="table-wrap relative">
-            <table class="table" aria-labelledby="roles-title">
-              <thead>
-                <tr>
-                  <th scope="col">Role</th>
-                  <th scope="col" class="hidden md:table-cell">
-                    Permissions
-                  </th>
-                  <th scope="col" class="hidden text-right sm:table-cell">
-                    Members
-                  </th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.roles.map((role) => (
-                  <RoleRow role={role} editable={props.canManage && props.editable.has(role.key)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            labelledBy="roles-title"
+            columns={[
+              { label: 'Role' },
+              { label: 'Permissions', class: 'hidden md:table-cell' },
+              { label: 'Members', class: 'hidden text-right sm:table-cell' },
+              { label: 'Actions', srOnly: true },
+            ]}
+          >
+            {props.roles.map((role) => (
+              <RoleRow role={role} editable={props.canManage && props.editable.has(role.key)} />
+            ))}
+          </DataTable>
           {custom.length === 0 ? (
             <div class="border-t border-zinc-100 dark:border-white/5">
               <EmptyState
