@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parseSubdomain } from '../args.js';
 import { requireTenantBySubdomain, withContext } from '../context.js';
 import { examples, fail, EXIT_USAGE, printSuccess } from '../output.js';
+import { EXPORTED_AUDIT_COLUMNS, toExportedAuditEvent } from '../../modules/audit/export-row.js';
 
 interface ExportOptions {
   tenant?: string;
@@ -16,8 +17,6 @@ interface ExportOptions {
   format: 'csv' | 'jsonl';
   output?: string;
 }
-
-const COLUMNS = ['occurred_at', 'tenant_id', 'actor_user_id', 'actor_email', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id', 'details'] as const;
 
 function parseDate(value: string): Date {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
@@ -40,27 +39,14 @@ async function exportAudit(opts: ExportOptions): Promise<void> {
     let count = 0;
     try {
       // Spreadsheet formulas in a field (=, +, -, @ ...) are escaped: an attacker controls user agents and emails.
-      if (opts.format === 'csv') await write(out, stringify([COLUMNS as unknown as string[]]));
+      if (opts.format === 'csv') await write(out, stringify([[...EXPORTED_AUDIT_COLUMNS]]));
       await ctx.deps.withOwnerDb(async (db) => {
         for await (const batch of audit.exportRows(db, { tenantId: tenant?.id ?? null, ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) })) {
-          const records = batch.map((e) => ({
-            occurred_at: e.occurredAt.toISOString(),
-            tenant_id: e.tenantId,
-            actor_user_id: e.actorUserId,
-            actor_email: e.actorEmail,
-            action: e.action,
-            outcome: e.outcome,
-            target_type: e.targetType,
-            target_id: e.targetId,
-            ip: e.ip,
-            user_agent: e.userAgent,
-            request_id: e.requestId,
-            details: e.details,
-          }));
+          const records = batch.map(toExportedAuditEvent);
           const text =
             opts.format === 'csv'
               ? stringify(
-                  records.map((r) => COLUMNS.map((c) => (c === 'details' ? JSON.stringify(r.details) : (r[c] ?? '')))),
+                  records.map((r) => EXPORTED_AUDIT_COLUMNS.map((c) => (c === 'details' ? JSON.stringify(r.details) : c === 'occurred_at' ? r.occurred_at.toISOString() : (r[c] ?? '')))),
                   { escape_formulas: true },
                 )
               : records.map((r) => `${JSON.stringify(r)}\n`).join('');

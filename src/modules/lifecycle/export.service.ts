@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import crypto from 'node:crypto';
-import type { AuditContext, AuditEvent, AuditService } from '../audit/index.js';
+import { EXPORTED_AUDIT_COLUMNS, toExportedAuditEvent, type AuditContext, type AuditService, type ExportedAuditEvent } from '../audit/index.js';
 import type { DataItem, DataService } from '../data/index.js';
 import type { MembersService, TenantsService } from '../tenants/index.js';
 // The ZIP and CSV writers (./archive.js) load on the first export: nothing else needs them.
@@ -42,20 +42,7 @@ export interface WorkspaceExport {
   data_items: { id: string; name: string; description: string; created_by: string | null; created_at: Date; updated_at: Date }[];
   custom_domains: { hostname: string; verified_at: Date | null; created_at: Date }[];
   /** Present only when the member who exported may read the audit log. */
-  audit_events?: {
-    id: string;
-    occurred_at: Date;
-    actor_user_id: string | null;
-    actor_email: string | null;
-    action: string;
-    outcome: string;
-    target_type: string | null;
-    target_id: string | null;
-    ip: string | null;
-    user_agent: string | null;
-    request_id: string | null;
-    details: Record<string, unknown>;
-  }[];
+  audit_events?: ExportedAuditEvent[];
 }
 
 /** `acme-export-2026-12-05.zip` */
@@ -121,27 +108,12 @@ function archiveEntries(doc: WorkspaceExport, toCsv: typeof ToCsv): ArchiveEntry
     { name: 'csv/custom_domains.csv', content: toCsv(['hostname', 'verified_at', 'created_at'], doc.custom_domains.map((d) => [d.hostname, d.verified_at, d.created_at])) },
   ];
   if (doc.audit_events) {
-    const columns = ['id', 'occurred_at', 'actor_user_id', 'actor_email', 'action', 'outcome', 'target_type', 'target_id', 'ip', 'user_agent', 'request_id', 'details'] as const;
-    entries.push({ name: 'csv/audit_events.csv', content: toCsv(columns, doc.audit_events.map((e) => columns.map((c) => e[c]))) });
+    entries.push({ name: 'csv/audit_events.csv', content: toCsv(EXPORTED_AUDIT_COLUMNS, doc.audit_events.map((e) => EXPORTED_AUDIT_COLUMNS.map((c) => e[c]))) });
   }
   return entries;
 }
 
 const toDataRow = (d: DataItem) => ({ id: d.id, name: d.name, description: d.description, created_by: d.createdBy, created_at: d.createdAt, updated_at: d.updatedAt });
-const toAuditRow = (e: AuditEvent) => ({
-  id: e.id,
-  occurred_at: e.occurredAt,
-  actor_user_id: e.actorUserId,
-  actor_email: e.actorEmail,
-  action: e.action,
-  outcome: e.outcome,
-  target_type: e.targetType,
-  target_id: e.targetId,
-  ip: e.ip,
-  user_agent: e.userAgent,
-  request_id: e.requestId,
-  details: e.details,
-});
 
 export function createExportService(services: { tenants: TenantsService; members: MembersService; data: DataService; audit: AuditService }) {
   const { tenants, members, data, audit } = services;
@@ -207,7 +179,7 @@ export function createExportService(services: { tenants: TenantsService; members
         roles: other.roles.map((r) => ({ key: r.key, name: r.name, description: r.description, permissions: r.permissions, created_at: r.createdAt })),
         data_items: items.map(toDataRow),
         custom_domains: other.domains.map((d) => ({ hostname: d.hostname, verified_at: d.verifiedAt, created_at: d.createdAt })),
-        ...(events ? { audit_events: events.map(toAuditRow) } : {}),
+        ...(events ? { audit_events: events.map(toExportedAuditEvent) } : {}),
       };
     },
 
