@@ -209,12 +209,12 @@ export function createAuthService(deps: { config: AppConfig; database: Database;
     mfa,
     oauth,
 
-    /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
     /** Loads the auth library in the background (called once the server listens). */
     warmUp(): void {
       lib().catch((err) => deps.log.error({ err }, 'auth library failed to load'));
     },
 
+    /** Checks email + password and opens a session. Null for any failure: callers show one generic message. */
     async signIn(email: string, password: string, client: ClientInfo): Promise<SignInResult | null> {
       const { auth, isAPIError } = await lib();
       try {
