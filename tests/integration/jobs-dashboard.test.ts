@@ -137,5 +137,13 @@ describe('/admin/jobs', () => {
     assert.equal(twice.headers.location, '/admin/jobs?retried=already_retried');
     await t.deps.queue.drain!();
     assert.equal(finished, 1);
+
+    // A malformed id is "not on record", not an error; anyone but a super admin gets the plain 404.
+    const malformed = await b.request('POST', root, '/admin/jobs/failures/not-an-id/retry', { _csrf: csrfFrom(page.body) }, { origin: t.config.publicUrl.origin });
+    assert.equal(malformed.headers.location, '/admin/jobs?retried=not_found');
+    const normal = (await signedIn(false)).b;
+    const normalPage = await normal.request('GET', root, '/account');
+    const refused = await normal.request('POST', root, action, { _csrf: csrfFrom(normalPage.body) }, { origin: t.config.publicUrl.origin });
+    assert.equal(refused.statusCode, 404, 'the same 404 as an unknown path');
   });
 });

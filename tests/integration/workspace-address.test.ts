@@ -7,22 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { clientFor, createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
+import { clientFor, createBrowser, createTenantWithOwner, csrfFrom, hostFor, loginForToken, signedInOwner, startTestApp, uniqueName, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
   t = await startTestApp();
 });
 after(async () => t?.close());
-
-async function signedInOwner() {
-  const owner = await createTenantWithOwner(t);
-  const host = hostFor(owner.tenant.subdomain);
-  const b = createBrowser(t);
-  await b.login(owner.tenant.subdomain, owner.email, owner.password);
-  const csrf = async (h = host) => csrfFrom((await b.request('GET', h, '/settings/workspace')).body);
-  return { owner, host, b, csrf };
-}
 
 /** Moves the workspace through the API; returns the response. */
 async function moveByApi(owner: { email: string; password: string; tenant: { subdomain: string } }, to: string) {
@@ -35,7 +26,7 @@ const expire = (subdomain: string, tenantId: string) =>
 
 describe('changing the address', () => {
   test('from the page: the session follows to the new host, and the old one 308s there (GET and POST, path and query kept)', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t);
     const to = uniqueName('moved');
     const page = await b.request('GET', host, '/settings/workspace');
     assert.match(page.body, /id="workspace-address-form"/);
@@ -116,7 +107,7 @@ describe('changing the address', () => {
   });
 
   test('invalid, reserved, taken or unconfirmed: 422 with the field error, nothing changes', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t);
     const other = await createTenantWithOwner(t);
     for (const [subdomain, message] of [
       ['ab', /at least 3 characters/],

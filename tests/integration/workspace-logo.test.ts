@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, signedInOwner, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
@@ -65,12 +65,9 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function signedInOwner() {
-  const owner = await createTenantWithOwner(t);
-  const host = hostFor(owner.tenant.subdomain);
-  const b = createBrowser(t);
-  await b.login(owner.tenant.subdomain, owner.email, owner.password);
-  const csrf = async () => csrfFrom((await b.request('GET', host, '/settings/workspace')).body);
+/** The signed-in owner of a new workspace, and the logo upload as their browser posts it. */
+async function ownerWithUpload() {
+  const { owner, host, b, csrf } = await signedInOwner(t);
   /** Posts the upload form as a browser does (the token first, then the file). */
   const upload = async (file: Buffer, opts: { filename?: string; type?: string; csrf?: string | null } = {}) => {
     const token = opts.csrf === undefined ? await csrf() : opts.csrf;
@@ -93,7 +90,7 @@ async function signedInOwner() {
 
 describe('workspace logo', () => {
   test('an owner uploads a PNG: served on its host with safe headers, versioned, shown in the header and on the sign-in page', async () => {
-    const { owner, host, b, upload } = await signedInOwner();
+    const { owner, host, b, upload } = await ownerWithUpload();
     const png = tinyPng();
     const res = await upload(png);
     assert.equal(res.statusCode, 303, res.body.slice(0, 300));
@@ -130,7 +127,7 @@ describe('workspace logo', () => {
   });
 
   test('SVG, HTML dressed as PNG, a file over 256 KB and no file are refused with a message on the page, and nothing is stored', async () => {
-    const { owner, upload } = await signedInOwner();
+    const { owner, upload } = await ownerWithUpload();
     const svg = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), { filename: 'logo.svg', type: 'image/svg+xml' });
     assert.equal(svg.statusCode, 422);
     assert.match(svg.body, /Use a PNG, JPEG or WebP image/);
@@ -147,7 +144,7 @@ describe('workspace logo', () => {
   });
 
   test('without the CSRF token: 403; a viewer: 403', async () => {
-    const { owner, upload } = await signedInOwner();
+    const { owner, upload } = await ownerWithUpload();
     const forged = await upload(tinyPng(), { csrf: null });
     assert.equal(forged.statusCode, 403);
     assert.match(forged.body, /form session expired/);
@@ -170,7 +167,7 @@ describe('workspace logo', () => {
   });
 
   test("another workspace's host, or the root site, never serves it; removal works (with the version shown) and is audited", async () => {
-    const { owner, host, b, csrf, upload } = await signedInOwner();
+    const { owner, host, b, csrf, upload } = await ownerWithUpload();
     assert.equal((await upload(tinyPng())).statusCode, 303);
     const other = await createTenantWithOwner(t);
     assert.equal((await t.app.inject({ method: 'GET', url: '/logo', headers: { host: hostFor(other.tenant.subdomain) } })).statusCode, 404);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, signedInOwner, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 before(async () => {
@@ -14,18 +14,9 @@ before(async () => {
 });
 after(async () => t?.close());
 
-async function signedInOwner() {
-  const owner = await createTenantWithOwner(t);
-  const host = hostFor(owner.tenant.subdomain);
-  const b = createBrowser(t);
-  await b.login(owner.tenant.subdomain, owner.email, owner.password);
-  const csrf = async () => csrfFrom((await b.request('GET', host, '/settings/workspace')).body);
-  return { owner, host, b, csrf };
-}
-
 describe('workspace settings', () => {
   test('an owner renames the workspace; the new name shows at once and is audited', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t);
     const page = await b.request('GET', host, '/settings/workspace');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, new RegExp(`${owner.tenant.subdomain}\\.localhost`));
@@ -40,7 +31,7 @@ describe('workspace settings', () => {
   });
 
   test('an empty or overlong name is refused with a message, and nothing changes', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t);
     for (const name of ['   ', 'x'.repeat(101)]) {
       const res = await b.request('POST', host, '/settings/workspace', { _csrf: await csrf(), name });
       assert.equal(res.statusCode, 422);
@@ -50,7 +41,7 @@ describe('workspace settings', () => {
   });
 
   test('requiring MFA needs it on the requester first; then members without it are sent to set it up', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t);
     const refused = await b.request('POST', host, '/settings/workspace/security', { _csrf: await csrf(), require_mfa: 'on' });
     assert.equal(refused.statusCode, 409);
     assert.match(refused.body, /Set up a second factor for your own account first/);

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MFA_MAX_ATTEMPTS } from '../../src/modules/auth/mfa.js';
-import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBrowser, createTenantWithOwner, csrfFrom, hostFor, signedInOwner, startTestApp, type TestApp } from '../support/test-app.js';
 import { SoftAuthenticator, type AuthenticationOptionsJson, type RegistrationOptionsJson, type Tweaks } from '../support/webauthn-authenticator.js';
 
 type Browser = ReturnType<typeof createBrowser>;
@@ -40,15 +40,6 @@ describe('passkeys', () => {
   const sessionCount = async (userId: string) => (await t.services.auth.listSessions(userId)).length;
 
   /** A tenant owner signed in on their workspace's host. */
-  async function signedInOwner() {
-    const owner = await createTenantWithOwner(t);
-    const host = hostFor(owner.tenant.subdomain);
-    const b = createBrowser(t);
-    await b.login(owner.tenant.subdomain, owner.email, owner.password);
-    const csrf = async () => csrfFrom((await b.request('GET', host, '/account')).body);
-    return { owner, host, b, csrf };
-  }
-
   /** Registers a passkey from the account page; returns the authenticator holding it and the server's answer. */
   async function addPasskey(b: Browser, host: string, csrf: string, password: string, authenticator: SoftAuthenticator, name = 'Laptop', tweaks: Tweaks = {}) {
     const options = await postJson(b, host, '/account/passkeys/options', csrf, { name, current_password: password });
@@ -59,7 +50,7 @@ describe('passkeys', () => {
 
   /** An owner with a passkey on their workspace's host. */
   async function ownerWithPasskey(options: { counts?: boolean } = {}) {
-    const ctx = await signedInOwner();
+    const ctx = await signedInOwner(t, '/account');
     const authenticator = new SoftAuthenticator(originOf(ctx.owner.tenant.subdomain), options);
     const added = await addPasskey(ctx.b, ctx.host, await ctx.csrf(), ctx.owner.password, authenticator);
     assert.equal(added.statusCode, 200, added.body);
@@ -79,7 +70,7 @@ describe('passkeys', () => {
   }
 
   test('adding a passkey needs the current password; the first one turns MFA on and shows backup codes', async () => {
-    const { owner, host, b, csrf } = await signedInOwner();
+    const { owner, host, b, csrf } = await signedInOwner(t, '/account');
     const token = await csrf();
     const wrong = await postJson(b, host, '/account/passkeys/options', token, { name: 'Laptop', current_password: 'not my password' });
     assert.equal(wrong.statusCode, 422);

@@ -194,3 +194,16 @@ export function csrfFrom(html: string): string {
   if (!match) throw new Error('no CSRF token in page');
   return match[1]!;
 }
+
+/**
+ * A new workspace's owner, signed in on its host with a browser; `csrf(host?)` reads a fresh token
+ * from `formPage` (a page with a form), on the workspace's host unless told otherwise.
+ */
+export async function signedInOwner(t: TestApp, formPage = '/settings/workspace') {
+  const owner = await createTenantWithOwner(t);
+  const host = hostFor(owner.tenant.subdomain);
+  const b = createBrowser(t);
+  await b.login(owner.tenant.subdomain, owner.email, owner.password);
+  const csrf = async (h = host) => csrfFrom((await b.request('GET', h, formPage)).body);
+  return { owner, host, b, csrf };
+}

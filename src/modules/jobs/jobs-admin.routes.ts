@@ -58,7 +58,10 @@ export async function jobsAdminRoutes(app: FastifyInstance, opts: { deps: Deps; 
     return reply;
   };
 
-  app.addHook('onRequest', onlySuperAdmins);
+  // preHandler rather than onRequest: a 404 sent before the body is parsed would meet the global CSRF
+  // check without the form's token, so a signed-in user's POST here would get 403 where any other
+  // unknown path answers 404. Here it runs after that check, like the 404 of an unknown path.
+  app.addHook('preHandler', onlySuperAdmins);
   app.addHook('preHandler', sameOrigin);
 
   if (deps.redis) {

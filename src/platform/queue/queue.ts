@@ -50,7 +50,7 @@ export interface JobQueue {
    * its failed set is kept by the jobs module; BullMQ keeps its own.
    */
   onFailed?(listener: (failure: FailedJob) => Promise<void>): void;
-  /** Waits until no job is queued or running (the in-process runner; the CLI runs a retried job to its end with it). */
+  /** Waits until no job is queued or running (the in-process runner only; tests wait for their jobs with it). */
   drain?(): Promise<void>;
 }
 
